@@ -1,0 +1,59 @@
+package com.custarea.schemas;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** The catalog of the pipeline's topics: the one place their names, payloads, keys and partitions are defined. */
+public final class Topics {
+
+    /** Customers' messages from every channel, keyed so one sender's messages on one channel stay in order. */
+    public static final TopicSpec<InboundMessage> INBOUND_MESSAGES = new TopicSpec<>(
+            "inbound.messages", InboundMessage.class, "inbound-message", 6, "tenant id|channel|sender",
+            message -> message.tenantId() + "|" + message.channel().wireName() + "|" + message.sender().value());
+
+    /** What happened to conversations and messages, for live updates and workflows. */
+    public static final TopicSpec<ConversationEvent> CONVERSATION_EVENTS = new TopicSpec<>(
+            "conversation.events", ConversationEvent.class, "conversation-event", 6, "conversation id",
+            event -> event.conversationId().toString());
+
+    /** Conversations the AI agent should answer. */
+    public static final TopicSpec<AiRequest> AI_REQUESTS = new TopicSpec<>(
+            "ai.requests", AiRequest.class, "ai-request", 6, "conversation id",
+            request -> request.conversationId().toString());
+
+    /** Delivery reports of outbound messages. */
+    public static final TopicSpec<DeliveryStatus> DELIVERY_STATUS = new TopicSpec<>(
+            "delivery.status", DeliveryStatus.class, "delivery-status", 6, "message id",
+            status -> status.messageId().toString());
+
+    private static final Map<Channel, TopicSpec<OutboundMessage>> OUTBOUND = Arrays.stream(Channel.values())
+            .collect(Collectors.toUnmodifiableMap(Function.identity(), channel -> new TopicSpec<>(
+                    "outbound." + channel.wireName(), OutboundMessage.class, "outbound-message", 6,
+                    "conversation id", message -> message.conversationId().toString())));
+
+    private Topics() {
+    }
+
+    /** Messages to send through {@code channel}'s outbound route. */
+    public static TopicSpec<OutboundMessage> outbound(Channel channel) {
+        return OUTBOUND.get(channel);
+    }
+
+    /** Every topic of the pipeline, without the dead-letter topics. */
+    public static List<TopicSpec<?>> all() {
+        List<TopicSpec<?>> all = new ArrayList<>(List.of(INBOUND_MESSAGES, CONVERSATION_EVENTS, AI_REQUESTS,
+                DELIVERY_STATUS));
+        Arrays.stream(Channel.values()).map(OUTBOUND::get).forEach(all::add);
+        return List.copyOf(all);
+    }
+
+    /** The topic named {@code name}, if the catalog has it. */
+    public static Optional<TopicSpec<?>> byName(String name) {
+        return all().stream().filter(spec -> spec.name().equals(name)).findFirst();
+    }
+}
