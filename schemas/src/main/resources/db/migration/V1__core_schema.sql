@@ -60,6 +60,9 @@ CREATE TABLE conversations (
     -- 'default' for channels without threads; for e-mail, the id of the thread's first message
     thread_key         text        NOT NULL,
     provider_thread_id text,
+    -- the contact's address on this channel, where replies go
+    recipient_type     text        NOT NULL CHECK (recipient_type IN ('phone', 'email', 'visitor', 'external')),
+    recipient_value    text        NOT NULL,
     status             text        NOT NULL DEFAULT 'open'
         CHECK (status IN ('open', 'pending', 'snoozed', 'resolved')),
     subject            text,

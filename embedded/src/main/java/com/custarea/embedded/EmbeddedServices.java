@@ -20,11 +20,20 @@ public final class EmbeddedServices {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServices.class);
     private static final Map<String, AutoCloseable> RUNNING = Collections.synchronizedMap(new LinkedHashMap<>());
 
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedServices::stopAll, "custarea-embedded-stop"));
-    }
+    private static boolean stopOnJvmExit;
 
     private EmbeddedServices() {
+    }
+
+    /**
+     * Stops every service when the JVM exits, for callers that have no lifecycle of their own (a Spring application
+     * stops its services after its own components instead, so nothing loses its broker mid-shutdown).
+     */
+    public static synchronized void stopAllOnJvmExit() {
+        if (!stopOnJvmExit) {
+            Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedServices::stopAll, "custarea-embedded-stop"));
+            stopOnJvmExit = true;
+        }
     }
 
     /** The Kafka broker kept in {@code dataDir/kafka}. */

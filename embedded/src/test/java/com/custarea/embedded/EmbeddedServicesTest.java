@@ -34,6 +34,7 @@ class EmbeddedServicesTest {
 
     @Test
     void everyServiceKeepsItsDataAcrossARestart() throws Exception {
+        EmbeddedServices.stopAllOnJvmExit();
         String bootstrap = EmbeddedServices.kafka(dataDir, 0).bootstrapServers();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic("restart.check", 1, (short) 1))).all().get();

@@ -30,15 +30,47 @@ public final class PayloadValidator {
     private PayloadValidator() {
     }
 
+    /** One problem with a JSON document: the JSON Pointer of the field, and what is wrong with it. */
+    public record Violation(String pointer, String message) {
+
+        @Override
+        public String toString() {
+            return pointer + ": " + message;
+        }
+    }
+
     /** The problems of {@code json} against schema {@code schemaName}, each naming its field; empty when valid. */
-    public static List<String> violations(String schemaName, JsonNode json) {
+    public static List<Violation> validate(String schemaName, JsonNode json) {
         JsonSchema schema = SCHEMAS.computeIfAbsent(schemaName, name -> FACTORY.getSchema(
                 SchemaLocation.of(SCHEMA_BASE_URI + name + ".schema.json"), CONFIG));
         Set<ValidationMessage> messages = schema.validate(json);
         return messages.stream()
-                .sorted(Comparator.comparing(message -> message.getInstanceLocation().toString()))
-                .map(ValidationMessage::getMessage)
+                .map(PayloadValidator::toViolation)
+                .sorted(Comparator.comparing(Violation::pointer))
                 .toList();
+    }
+
+    /** {@link #validate} as text lines, each starting with the field's JSON Pointer. */
+    public static List<String> violations(String schemaName, JsonNode json) {
+        return validate(schemaName, json).stream().map(Violation::toString).toList();
+    }
+
+    private static Violation toViolation(ValidationMessage message) {
+        String pointer = message.getInstanceLocation().toString();
+        // a missing or unexpected property is reported on its parent; point at the property itself
+        if (("required".equals(message.getType()) || "additionalProperties".equals(message.getType()))
+                && message.getProperty() != null) {
+            pointer = (pointer.equals("/") || pointer.isEmpty() ? "" : pointer) + "/" + message.getProperty();
+        }
+        if (pointer.isEmpty()) {
+            pointer = "/";
+        }
+        String text = message.getMessage();
+        String prefix = message.getInstanceLocation() + ": ";
+        if (text.startsWith(prefix)) {
+            text = text.substring(prefix.length());
+        }
+        return new Violation(pointer, text);
     }
 
     /** Throws a {@link PayloadException} naming every violation of {@code json} against {@code schemaName}. */

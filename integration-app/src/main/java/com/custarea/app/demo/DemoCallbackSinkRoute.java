@@ -1,0 +1,36 @@
+package com.custarea.app.demo;
+
+import com.custarea.routes.support.HttpEdgeErrorHandling;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+/** POST /demo/callbacks receives the demo channel's callbacks; GET lists them. */
+@Component
+@ConditionalOnProperty(name = "custarea.demo.enabled", havingValue = "true")
+public class DemoCallbackSinkRoute extends RouteBuilder {
+
+    public static final String PATH = "/demo/callbacks";
+
+    private final DemoCallbackSink sink;
+
+    public DemoCallbackSinkRoute(DemoCallbackSink sink) {
+        this.sink = sink;
+    }
+
+    @Override
+    public void configure() {
+        rest(PATH)
+                .post().description("The demo tenant's system: receives signed callbacks").to("direct:demo-callback-receive")
+                .get().description("The callbacks the demo sink received, newest first").to("direct:demo-callback-list");
+
+        from("direct:demo-callback-receive")
+                .routeId("demo-callback-receive")
+                .routeConfigurationId(HttpEdgeErrorHandling.ID)
+                .bean(sink, "receive");
+        from("direct:demo-callback-list")
+                .routeId("demo-callback-list")
+                .routeConfigurationId(HttpEdgeErrorHandling.ID)
+                .bean(sink, "list");
+    }
+}

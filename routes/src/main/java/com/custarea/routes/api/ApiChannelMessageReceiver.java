@@ -1,0 +1,45 @@
+package com.custarea.routes.api;
+
+import java.time.Instant;
+
+import com.custarea.routes.support.CustAreaHeaders;
+import com.custarea.schemas.InboundMessage;
+import com.custarea.schemas.PayloadJson;
+import com.custarea.schemas.Topics;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns a POST to the API channel's messages endpoint into the inbound.messages record: verified, validated and
+ * mapped; the body becomes the record's JSON and the headers only its key and correlation id (no HTTP header from
+ * outside reaches Kafka).
+ */
+@Component
+public class ApiChannelMessageReceiver implements Processor {
+
+    static final String SCHEMA = "api-channel-message";
+
+    private final ApiChannelRequestReader reader;
+    private final ApiChannelMessageMapper mapper;
+
+    public ApiChannelMessageReceiver(ApiChannelRequestReader reader, ApiChannelMessageMapper mapper) {
+        this.reader = reader;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        VerifiedRequest request = reader.read(exchange, SCHEMA);
+        InboundMessage inbound = mapper.toInboundMessage(request, Instant.now());
+        Message message = exchange.getMessage();
+        message.getHeaders().clear();
+        message.setHeader(KafkaConstants.KEY, Topics.INBOUND_MESSAGES.keyFor(inbound));
+        message.setHeader(CustAreaHeaders.CORRELATION_ID, inbound.correlationId());
+        message.setBody(PayloadJson.write(inbound));
+        exchange.setProperty(AcceptedRecord.PROPERTY, new AcceptedRecord("accepted", inbound.eventId(),
+                inbound.providerMessageId(), inbound.correlationId()));
+    }
+}

@@ -1,0 +1,128 @@
+package com.custarea.routes.channels;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.custarea.routes.support.SecretCipher;
+import com.custarea.schemas.Channel;
+import com.custarea.schemas.PayloadJson;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Service;
+
+/**
+ * Finds and creates tenants' channels. Lookups are cached briefly since every inbound request and every record of
+ * the pipeline needs its channel; a change is visible everywhere within the cache's lifetime.
+ */
+@Service
+public class ChannelRegistry {
+
+    private static final TypeReference<Map<String, String>> SETTINGS = new TypeReference<>() {
+    };
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final SecretCipher cipher;
+    private final Cache<UUID, Optional<ChannelSettings>> cache;
+
+    public ChannelRegistry(NamedParameterJdbcTemplate jdbc, SecretCipher cipher,
+                           @Value("${custarea.channels.cache-ttl:30s}") Duration cacheTtl) {
+        this.jdbc = jdbc;
+        this.cipher = cipher;
+        this.cache = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(cacheTtl).build();
+    }
+
+    /** The channel {@code channelId}, whatever its tenant: for webhooks, where the channel tells the tenant. */
+    public Optional<ChannelSettings> find(UUID channelId) {
+        return cache.get(channelId, this::load);
+    }
+
+    /** The channel {@code channelId} if it belongs to {@code tenantId}. */
+    public Optional<ChannelSettings> find(UUID tenantId, UUID channelId) {
+        return find(channelId).filter(channel -> channel.tenantId().equals(tenantId));
+    }
+
+    /** The plaintext secret of {@code channel}. */
+    public Optional<String> secretOf(ChannelSettings channel) {
+        return Optional.ofNullable(channel.sealedSecret())
+                .map(sealed -> cipher.decrypt(sealed, channel.tenantId().toString()));
+    }
+
+    /** Creates a channel; {@code secret} is sealed under the master key before it is stored. */
+    public ChannelSettings create(UUID tenantId, Channel type, String name, Map<String, String> settings,
+                                  String secret, boolean aiAgentEnabled) {
+        UUID id = UUID.randomUUID();
+        String sealed = secret == null ? null : cipher.encrypt(secret, tenantId.toString());
+        jdbc.update("""
+                INSERT INTO channels (id, tenant_id, type, name, config, secret_ciphertext, ai_agent_enabled)
+                VALUES (:id, :tenantId, :type, :name, CAST(:config AS jsonb), :secret, :ai)
+                """, new MapSqlParameterSource()
+                .addValue("id", id)
+                .addValue("tenantId", tenantId)
+                .addValue("type", type.wireName())
+                .addValue("name", name)
+                .addValue("config", PayloadJson.write(new LinkedHashMap<>(settings)))
+                .addValue("secret", sealed)
+                .addValue("ai", aiAgentEnabled));
+        cache.invalidate(id);
+        return new ChannelSettings(id, tenantId, type, name, settings, aiAgentEnabled, true, sealed);
+    }
+
+    /** Replaces the non-secret settings of a channel of {@code tenantId}; false when the tenant has no such channel. */
+    public boolean updateSettings(UUID tenantId, UUID channelId, Map<String, String> settings) {
+        int updated = jdbc.update("""
+                UPDATE channels SET config = CAST(:config AS jsonb), updated_at = now()
+                WHERE id = :id AND tenant_id = :tenantId
+                """, new MapSqlParameterSource()
+                .addValue("config", PayloadJson.write(new LinkedHashMap<>(settings)))
+                .addValue("id", channelId)
+                .addValue("tenantId", tenantId));
+        cache.invalidate(channelId);
+        return updated == 1;
+    }
+
+    /** Turns the AI agent on or off for a channel of {@code tenantId}; false when the tenant has no such channel. */
+    public boolean setAiAgentEnabled(UUID tenantId, UUID channelId, boolean enabled) {
+        int updated = jdbc.update("""
+                UPDATE channels SET ai_agent_enabled = :enabled, updated_at = now()
+                WHERE id = :id AND tenant_id = :tenantId
+                """, Map.of("enabled", enabled, "id", channelId, "tenantId", tenantId));
+        cache.invalidate(channelId);
+        return updated == 1;
+    }
+
+    private Optional<ChannelSettings> load(UUID channelId) {
+        return jdbc.query("""
+                SELECT id, tenant_id, type, name, config, ai_agent_enabled, enabled, secret_ciphertext
+                FROM channels WHERE id = :id
+                """, Map.of("id", channelId), ChannelRegistry::map).stream().findFirst();
+    }
+
+    private static ChannelSettings map(ResultSet row, int index) throws SQLException {
+        return new ChannelSettings(
+                row.getObject("id", UUID.class),
+                row.getObject("tenant_id", UUID.class),
+                Channel.fromWireName(row.getString("type")),
+                row.getString("name"),
+                readSettings(row.getString("config")),
+                row.getBoolean("ai_agent_enabled"),
+                row.getBoolean("enabled"),
+                row.getString("secret_ciphertext"));
+    }
+
+    private static Map<String, String> readSettings(String json) {
+        try {
+            return PayloadJson.mapper().readValue(json, SETTINGS);
+        } catch (Exception e) {
+            throw new IllegalStateException("A channel's config is not a JSON object of strings", e);
+        }
+    }
+}

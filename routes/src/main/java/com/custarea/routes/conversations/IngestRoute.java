@@ -1,0 +1,20 @@
+package com.custarea.routes.conversations;
+
+import com.custarea.routes.support.BatchStageRouteBuilder;
+import com.custarea.routes.support.KafkaBatchCommitter;
+import com.custarea.routes.support.PipelineTuning;
+import com.custarea.schemas.InboundMessage;
+import org.springframework.stereotype.Component;
+
+/** inbound.messages ▶ resolve contact, thread, store ▶ conversation.events and ai.requests. */
+@Component
+public class IngestRoute extends BatchStageRouteBuilder<InboundMessage> {
+
+    /** The route id, which also names the stage in dead-letter headers and tuning properties. */
+    public static final String ROUTE_ID = "ingest";
+    public static final String GROUP_ID = "custarea-ingest";
+
+    public IngestRoute(IngestStage stage, KafkaBatchCommitter committer, PipelineTuning tuning) {
+        super(stage, ROUTE_ID, GROUP_ID, committer, tuning);
+    }
+}

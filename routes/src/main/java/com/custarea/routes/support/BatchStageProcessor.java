@@ -1,0 +1,121 @@
+package com.custarea.routes.support;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.custarea.schemas.EventEnvelope;
+import com.custarea.schemas.PayloadValidator;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Predicate;
+import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.DefaultMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link BatchStage} over a batch from a Kafka batching consumer: decodes and validates each record
+ * (dead-lettering the ones that are not valid payloads), hands the rest to the stage, and on a non-transient failure
+ * retries the records one by one so a single poison record goes to the dead-letter topic while the others pass.
+ * The body becomes the list of Camel messages to publish, each naming its topic and key in headers; the consumed
+ * batch stays in the exchange property {@link #BATCH_PROPERTY} for the offset commit.
+ */
+public final class BatchStageProcessor<I extends EventEnvelope> implements Processor {
+
+    /** Exchange property holding the consumed batch (a {@code List<Exchange>}). */
+    public static final String BATCH_PROPERTY = "custarea.consumedBatch";
+
+    /** True when the stage produced records to publish. */
+    public static final Predicate HAS_OUTPUT = exchange -> {
+        List<?> body = exchange.getMessage().getBody(List.class);
+        return body != null && !body.isEmpty();
+    };
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchStageProcessor.class);
+
+    private final BatchStage<I> stage;
+    private final String stageName;
+
+    public BatchStageProcessor(BatchStage<I> stage, String stageName) {
+        this.stage = stage;
+        this.stageName = stageName;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        List<?> consumed = exchange.getMessage().getBody(List.class);
+        List<Exchange> batch = new ArrayList<>();
+        if (consumed != null) {
+            consumed.stream().filter(Exchange.class::isInstance).map(Exchange.class::cast).forEach(batch::add);
+        }
+        exchange.setProperty(BATCH_PROPERTY, batch);
+
+        List<OutgoingRecord> output = new ArrayList<>();
+        List<StageRecord<I>> decoded = new ArrayList<>(batch.size());
+        for (Exchange record : batch) {
+            Message message = record.getMessage();
+            String topic = message.getHeader(KafkaConstants.TOPIC, String.class);
+            int partition = message.getHeader(KafkaConstants.PARTITION, 0, Integer.class);
+            long offset = message.getHeader(KafkaConstants.OFFSET, -1L, Long.class);
+            String key = message.getHeader(KafkaConstants.KEY, String.class);
+            String value = message.getBody(String.class);
+            try {
+                I payload = PayloadValidator.readValid(stage.input(), value);
+                decoded.add(new StageRecord<>(payload, key, value, topic, partition, offset));
+            } catch (RuntimeException e) {
+                LOG.warn("Dead-lettering {}-{}@{} in {}: {}", topic, partition, offset, stageName, e.getMessage());
+                output.add(DeadLetters.of(topic, partition, offset, key, value, e, stageName));
+            }
+        }
+        if (!decoded.isEmpty()) {
+            output.addAll(processIsolatingPoison(decoded));
+        }
+        exchange.getMessage().setBody(toCamelMessages(exchange, output));
+    }
+
+    private List<OutgoingRecord> processIsolatingPoison(List<StageRecord<I>> decoded) {
+        try {
+            return stage.process(decoded);
+        } catch (RuntimeException batchFailure) {
+            if (TransientFailures.isTransient(batchFailure)) {
+                throw batchFailure;
+            }
+            if (decoded.size() == 1) {
+                StageRecord<I> record = decoded.get(0);
+                LOG.warn("Dead-lettering {}-{}@{} in {}: {}", record.topic(), record.partition(), record.offset(),
+                        stageName, batchFailure.toString());
+                return List.of(DeadLetters.of(record, batchFailure, stageName));
+            }
+            LOG.info("{}: batch of {} failed ({}); processing its records one by one", stageName, decoded.size(),
+                    batchFailure.toString());
+            List<OutgoingRecord> output = new ArrayList<>();
+            for (StageRecord<I> record : decoded) {
+                try {
+                    output.addAll(stage.process(List.of(record)));
+                } catch (RuntimeException recordFailure) {
+                    if (TransientFailures.isTransient(recordFailure)) {
+                        throw recordFailure;
+                    }
+                    LOG.warn("Dead-lettering {}-{}@{} in {}: {}", record.topic(), record.partition(), record.offset(),
+                            stageName, recordFailure.toString());
+                    output.add(DeadLetters.of(record, recordFailure, stageName));
+                }
+            }
+            return output;
+        }
+    }
+
+    private static List<Message> toCamelMessages(Exchange exchange, List<OutgoingRecord> records) {
+        List<Message> messages = new ArrayList<>(records.size());
+        for (OutgoingRecord record : records) {
+            DefaultMessage message = new DefaultMessage(exchange.getContext());
+            message.setBody(record.value());
+            message.setHeader(KafkaConstants.OVERRIDE_TOPIC, record.topic());
+            message.setHeader(KafkaConstants.KEY, record.key());
+            record.headers().forEach(message::setHeader);
+            messages.add(message);
+        }
+        return messages;
+    }
+}
