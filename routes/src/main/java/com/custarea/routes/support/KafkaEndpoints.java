@@ -5,8 +5,12 @@ import com.custarea.schemas.TopicSpec;
 /** Builds the Camel Kafka endpoint URIs of the pipeline from the topic catalog; brokers come from the component. */
 public final class KafkaEndpoints {
 
-    /** The producer every stage publishes through: the topic of each record comes from its own headers. */
-    public static final String PIPELINE_PRODUCER = "kafka:" + "pipeline.output";
+    /**
+     * The producer every stage publishes its batch through: the body is a list of messages, each naming its topic
+     * and key in its own headers and carrying its own headers into its record. The topic in the URI is never
+     * written: no record leaves without its own topic, and the broker refuses unknown topics.
+     */
+    public static final String PIPELINE_PRODUCER = "kafka:pipeline.output?batchWithIndividualHeaders=true";
 
     private KafkaEndpoints() {
     }

@@ -1,0 +1,101 @@
+package com.custarea.app.support;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.custarea.app.CustAreaApplication;
+import com.custarea.routes.api.ApiCallbackRequestBuilder;
+import com.custarea.routes.channels.ChannelRegistry;
+import com.custarea.routes.channels.ChannelSettings;
+import com.custarea.routes.tenants.TenantRepository;
+import com.custarea.schemas.Channel;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+/**
+ * The base of the integration tests: one application context for all of them (so one set of embedded services and
+ * one set of consumers per test JVM), a WireMock server standing in for tenants' systems, and helpers to make a
+ * tenant with an API channel whose callbacks go to WireMock.
+ */
+@AutoConfigureObservability
+@SpringBootTest(classes = CustAreaApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+                "custarea.data-dir=target/it-data",
+                "custarea.embedded.postgres.synchronous-commit=false",
+                "custarea.demo.enabled=false",
+                "custarea.ops.lag-refresh=1s",
+                "custarea.providers.initial-retry-delay=100ms",
+                "custarea.providers.max-retry-delay=400ms",
+                "custarea.providers.max-retries=2",
+                "camel.main.shutdown-timeout=5"
+        })
+public abstract class PipelineIntegrationTest {
+
+    /** The fake of tenants' systems; it lives as long as the test JVM, like the application context. */
+    protected static final WireMockServer TENANT_SYSTEMS = new WireMockServer(
+            WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+
+    static {
+        TENANT_SYSTEMS.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(TENANT_SYSTEMS::stop));
+    }
+
+    @LocalServerPort
+    protected int port;
+
+    @Value("${custarea.kafka.bootstrap-servers}")
+    protected String bootstrapServers;
+
+    @Autowired
+    protected NamedParameterJdbcTemplate jdbc;
+
+    @Autowired
+    protected TenantRepository tenants;
+
+    @Autowired
+    protected ChannelRegistry channels;
+
+    protected SignedApiClient client;
+    protected TopicReader topics;
+
+    @BeforeEach
+    void connect() {
+        client = new SignedApiClient(port);
+        topics = new TopicReader(bootstrapServers);
+    }
+
+    /** A new tenant with an API channel whose callbacks go to WireMock at {@code /callbacks/<channel name>}. */
+    protected TestChannel newApiChannel(boolean aiAgent) {
+        UUID tenantId = tenants.create("Tenant " + UUID.randomUUID());
+        String secret = randomSecret();
+        String path = "/callbacks/" + UUID.randomUUID();
+        ChannelSettings channel = channels.create(tenantId, Channel.API, "API", Map.of(
+                ApiCallbackRequestBuilder.CALLBACK_URL_SETTING, TENANT_SYSTEMS.baseUrl() + path), secret, aiAgent);
+        return new TestChannel(tenantId, channel.id(), secret, path);
+    }
+
+    protected static String randomSecret() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Rows of {@code sql} with named parameters. */
+    protected List<Map<String, Object>> rows(String sql, Map<String, ?> params) {
+        return jdbc.queryForList(sql, params);
+    }
+
+    /** A tenant's API channel in a test. */
+    public record TestChannel(UUID tenantId, UUID channelId, String secret, String callbackPath) {
+    }
+}
