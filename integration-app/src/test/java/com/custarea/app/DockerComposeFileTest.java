@@ -1,0 +1,44 @@
+package com.custarea.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/** docker-compose.yml cannot be started here (no Docker engine); this checks its syntax and wiring instead. */
+class DockerComposeFileTest {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void composeFileWiresTheAppsToKafkaPostgresAndMongoThroughTheDocumentedVariables() throws IOException {
+        Map<String, Object> compose;
+        try (Reader reader = Files.newBufferedReader(ROOT.resolve("docker-compose.yml"))) {
+            compose = new Yaml().load(reader);
+        }
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+        assertThat(services).containsKeys("kafka", "postgres", "mongodb", "integration-app", "voice-bridge",
+                "prometheus");
+        assertThat(services.get("kafka").get("image").toString()).startsWith("apache/kafka:");
+
+        Map<String, Object> app = services.get("integration-app");
+        Map<String, Object> environment = (Map<String, Object>) app.get("environment");
+        assertThat(environment).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
+                .containsEntry("DB_HOST", "postgres")
+                .containsKeys("DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "MONGODB_URI", "CUSTAREA_MASTER_KEY");
+        assertThat((Map<String, Object>) app.get("depends_on")).containsKeys("kafka", "postgres", "mongodb");
+
+        for (String built : new String[] {"integration-app", "voice-bridge"}) {
+            Map<String, Object> build = (Map<String, Object>) services.get(built).get("build");
+            assertThat(ROOT.resolve(build.get("dockerfile").toString())).as(built + " Dockerfile").exists();
+        }
+        assertThat(ROOT.resolve("ops/prometheus.yml")).exists();
+    }
+}
