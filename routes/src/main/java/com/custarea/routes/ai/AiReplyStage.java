@@ -2,8 +2,8 @@ package com.custarea.routes.ai;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
+import com.custarea.routes.conversations.OutboundDraft;
 import com.custarea.routes.conversations.OutboundReplies;
 import com.custarea.routes.support.BatchStage;
 import com.custarea.routes.support.DeterministicIds;
@@ -48,17 +48,11 @@ public class AiReplyStage implements BatchStage<AiRequest> {
         if (answers.isEmpty()) {
             return List.of();
         }
-        return transaction.execute(tx -> {
-            List<OutgoingRecord> output = new ArrayList<>();
-            for (Answer answer : answers) {
-                AiRequest request = answer.request();
-                Optional<List<OutgoingRecord>> queued = replies.queue(request.tenantId(), request.conversationId(),
-                        DeterministicIds.of("ai.reply", request.eventId()), SENDER_TYPE, answer.text(),
-                        request.correlationId(), request.eventId());
-                queued.ifPresent(output::addAll);
-            }
-            return output;
-        });
+        List<OutboundDraft> drafts = answers.stream().map(answer -> new OutboundDraft(
+                DeterministicIds.of("ai.reply", answer.request().eventId()), answer.request().tenantId(),
+                answer.request().conversationId(), SENDER_TYPE, answer.text(), answer.request().correlationId(),
+                answer.request().eventId())).toList();
+        return transaction.execute(tx -> replies.queueAll(drafts));
     }
 
     private record Answer(AiRequest request, String text) {

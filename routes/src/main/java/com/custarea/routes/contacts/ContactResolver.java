@@ -1,6 +1,7 @@
 package com.custarea.routes.contacts;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import com.custarea.routes.support.SqlArrays;
 import com.custarea.schemas.ContactIdentifier;
 import com.custarea.schemas.IdentifierType;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -20,7 +22,8 @@ import org.springframework.transaction.annotation.Transactional;
  * Finds and creates contacts across channels by their identifiers, race-free: an identifier is claimed with
  * INSERT … ON CONFLICT DO NOTHING before its contact is created, so concurrent first messages from one sender make
  * exactly one contact. The API is the seed's contactResolver (findContact, createContact, getContactIdentifiers;
- * merging comes with the dashboard API).
+ * merging comes with the dashboard API), plus {@link #resolveAll} for the ingest pipeline's batches: one query finds
+ * the known contacts of a whole batch, and only new senders cost statements of their own.
  */
 @Service
 public class ContactResolver {
@@ -36,13 +39,10 @@ public class ContactResolver {
     /** The contact that any of {@code identifiers} points at, preferring the first identifier's contact. */
     @Transactional(propagation = Propagation.SUPPORTS, readOnly = true)
     public Optional<UUID> findContact(UUID tenantId, List<ContactIdentifier> identifiers) {
-        for (ContactIdentifier identifier : normaliseAll(identifiers)) {
-            Optional<UUID> contact = contactOf(tenantId, identifier);
-            if (contact.isPresent()) {
-                return contact;
-            }
-        }
-        return Optional.empty();
+        List<ContactIdentifier> normalised = normaliseAll(identifiers);
+        Map<Key, UUID> known = lookup(normalised.stream().map(identifier -> new Key(tenantId, identifier)).toList());
+        return normalised.stream().map(identifier -> known.get(new Key(tenantId, identifier)))
+                .filter(java.util.Objects::nonNull).findFirst();
     }
 
     /**
@@ -55,52 +55,58 @@ public class ContactResolver {
         if (normalised.isEmpty()) {
             throw new InvalidIdentifierException("A contact needs at least one identifier");
         }
-        UUID candidate = UUID.randomUUID();
-        ContactIdentifier primary = normalised.get(0);
-        boolean claimed = claim(tenantId, primary, candidate);
-        UUID contactId;
-        if (claimed) {
-            jdbc.update("INSERT INTO contacts (id, tenant_id, name) VALUES (:id, :tenantId, :name)",
-                    new MapSqlParameterSource().addValue("id", candidate).addValue("tenantId", tenantId)
-                            .addValue("name", name));
-            contactId = candidate;
-        } else {
-            contactId = contactOf(tenantId, primary).orElseThrow(() -> new IllegalStateException(
-                    "The identifier " + primary.type().wireName() + " was claimed but has no contact"));
-        }
+        UUID contactId = claimOrFind(tenantId, normalised.get(0), name);
         attach(tenantId, contactId, normalised.subList(1, normalised.size()));
         return contactId;
     }
 
-    /**
-     * The contact of {@code identifiers}: found by any of them (and given the ones it lacks), or created. This is
-     * what the ingest pipeline calls for every inbound message.
-     */
+    /** The contact of {@code identifiers}: found by any of them (and given the ones it lacks), or created. */
     @Transactional(propagation = Propagation.REQUIRED)
     public UUID resolve(UUID tenantId, List<ContactIdentifier> identifiers, String name) {
-        List<ContactIdentifier> normalised = normaliseAll(identifiers);
-        Optional<UUID> existing = Optional.empty();
-        ContactIdentifier found = null;
-        for (ContactIdentifier identifier : normalised) {
-            existing = contactOf(tenantId, identifier);
-            if (existing.isPresent()) {
-                found = identifier;
-                break;
+        return resolveAll(List.of(new ContactRequest(tenantId, identifiers, name))).get(0);
+    }
+
+    /**
+     * The contact of each request, in order: found by any of its identifiers (the first that is known wins; the
+     * others are attached to it when nobody owns them), or created. Names fill contacts that have none.
+     */
+    @Transactional(propagation = Propagation.REQUIRED)
+    public List<UUID> resolveAll(List<ContactRequest> requests) {
+        List<List<ContactIdentifier>> normalised = requests.stream()
+                .map(request -> normaliseAll(request.identifiers())).toList();
+        List<Key> keys = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            for (ContactIdentifier identifier : normalised.get(i)) {
+                keys.add(new Key(requests.get(i).tenantId(), identifier));
             }
         }
-        if (existing.isEmpty()) {
-            return createContact(tenantId, normalised, name);
+        Map<Key, UUID> known = new HashMap<>(lookup(keys));
+        List<UUID> contacts = new ArrayList<>(requests.size());
+        Map<UUID, String> names = new HashMap<>();
+        for (int i = 0; i < requests.size(); i++) {
+            ContactRequest request = requests.get(i);
+            List<ContactIdentifier> identifiers = normalised.get(i);
+            if (identifiers.isEmpty()) {
+                throw new InvalidIdentifierException("A contact needs at least one identifier");
+            }
+            UUID contactId = identifiers.stream().map(identifier -> known.get(new Key(request.tenantId(), identifier)))
+                    .filter(java.util.Objects::nonNull).findFirst()
+                    .orElseGet(() -> claimOrFind(request.tenantId(), identifiers.get(0), request.name()));
+            for (ContactIdentifier identifier : identifiers) {
+                Key key = new Key(request.tenantId(), identifier);
+                if (!known.containsKey(key)) {
+                    // an identifier that another contact owns stays there: moving it is a merge, decided by a person
+                    claim(request.tenantId(), identifier, contactId);
+                    known.put(key, contactOf(request.tenantId(), identifier).orElse(contactId));
+                }
+            }
+            if (request.name() != null && !request.name().isBlank()) {
+                names.putIfAbsent(contactId, request.name());
+            }
+            contacts.add(contactId);
         }
-        List<ContactIdentifier> others = new ArrayList<>(normalised);
-        others.remove(found);
-        attach(tenantId, existing.get(), others);
-        if (name != null && !name.isBlank()) {
-            jdbc.update("UPDATE contacts SET name = :name, updated_at = now() "
-                            + "WHERE id = :id AND tenant_id = :tenantId AND name IS NULL",
-                    new MapSqlParameterSource().addValue("name", name).addValue("id", existing.get())
-                            .addValue("tenantId", tenantId));
-        }
-        return existing.get();
+        fillMissingNames(names);
+        return contacts;
     }
 
     /** Every identifier of a contact of {@code tenantId}; empty for another tenant's contact. */
@@ -120,6 +126,43 @@ public class ContactResolver {
             unique.add(normaliser.normalise(identifier));
         }
         return new ArrayList<>(unique);
+    }
+
+    /** Claims {@code identifier} for a new contact, or finds the contact that already has it. */
+    private UUID claimOrFind(UUID tenantId, ContactIdentifier identifier, String name) {
+        UUID candidate = UUID.randomUUID();
+        if (claim(tenantId, identifier, candidate)) {
+            jdbc.update("INSERT INTO contacts (id, tenant_id, name) VALUES (:id, :tenantId, :name)",
+                    new MapSqlParameterSource().addValue("id", candidate).addValue("tenantId", tenantId)
+                            .addValue("name", name));
+            return candidate;
+        }
+        return contactOf(tenantId, identifier).orElseThrow(() -> new IllegalStateException(
+                "The identifier " + identifier.type().wireName() + " was claimed but has no contact"));
+    }
+
+    private Map<Key, UUID> lookup(List<Key> keys) {
+        Map<Key, UUID> found = new HashMap<>();
+        if (keys.isEmpty()) {
+            return found;
+        }
+        jdbc.query("""
+                SELECT ci.tenant_id, ci.type, ci.value, ci.contact_id
+                FROM contact_identifiers ci
+                JOIN unnest(CAST(:tenants AS uuid[]), CAST(:types AS text[]), CAST(:values AS text[]))
+                     AS wanted(tenant_id, type, value)
+                  ON ci.tenant_id = wanted.tenant_id AND ci.type = wanted.type AND ci.value = wanted.value
+                """, new MapSqlParameterSource()
+                .addValue("tenants", SqlArrays.uuids(keys.stream().map(Key::tenantId).toList()))
+                .addValue("types", SqlArrays.texts(keys.stream().map(key -> key.identifier().type().wireName())
+                        .toList()))
+                .addValue("values", SqlArrays.texts(keys.stream().map(key -> key.identifier().value()).toList())),
+                row -> {
+                    found.put(new Key(row.getObject("tenant_id", UUID.class), ContactIdentifier.of(
+                            IdentifierType.fromWireName(row.getString("type")), row.getString("value"))),
+                            row.getObject("contact_id", UUID.class));
+                });
+        return found;
     }
 
     private Optional<UUID> contactOf(UUID tenantId, ContactIdentifier identifier) {
@@ -142,9 +185,22 @@ public class ContactResolver {
 
     private void attach(UUID tenantId, UUID contactId, List<ContactIdentifier> identifiers) {
         for (ContactIdentifier identifier : identifiers) {
-            // an identifier that another contact owns stays there: moving it is a merge, decided by a person
             claim(tenantId, identifier, contactId);
         }
+    }
+
+    private void fillMissingNames(Map<UUID, String> names) {
+        if (names.isEmpty()) {
+            return;
+        }
+        List<UUID> ids = names.keySet().stream().sorted().toList();
+        jdbc.update("""
+                UPDATE contacts c SET name = named.name, updated_at = now()
+                FROM unnest(CAST(:ids AS uuid[]), CAST(:names AS text[])) AS named(id, name)
+                WHERE c.id = named.id AND c.name IS NULL
+                """, new MapSqlParameterSource()
+                .addValue("ids", SqlArrays.uuids(ids))
+                .addValue("names", SqlArrays.texts(ids.stream().map(names::get).toList())));
     }
 
     private static MapSqlParameterSource params(UUID tenantId, ContactIdentifier identifier) {
@@ -152,5 +208,8 @@ public class ContactResolver {
                 .addValue("tenantId", tenantId)
                 .addValue("type", identifier.type().wireName())
                 .addValue("value", identifier.value());
+    }
+
+    private record Key(UUID tenantId, ContactIdentifier identifier) {
     }
 }

@@ -1,14 +1,14 @@
 package com.custarea.routes.conversations;
 
-import java.sql.Array;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import com.custarea.routes.channels.ChannelSettings;
+import com.custarea.routes.support.SqlArrays;
 import com.custarea.schemas.Channel;
-import com.custarea.schemas.ContactIdentifier;
 import com.custarea.schemas.InboundMessage;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -19,8 +19,9 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Finds the conversation an inbound message belongs to: the conversation of a message it refers to (an e-mail's
  * In-Reply-To and References) wins; then the provider's thread id; then the contact's unresolved conversation on
- * that channel; else a new one. Creation is race-free: at most one unresolved conversation exists per contact,
- * channel and thread key (a partial unique index), and the loser of a race reads the winner's.
+ * that channel and thread; else a new one. Creation is race-free: at most one unresolved conversation exists per
+ * contact, channel and thread key (a partial unique index), and the loser of a race reads the winner's. A batch
+ * finds its open conversations with one query; only new conversations cost statements of their own.
  */
 @Service
 public class ConversationThreader {
@@ -34,19 +35,75 @@ public class ConversationThreader {
         this.jdbc = jdbc;
     }
 
+    /** Threads one message. */
     @Transactional(propagation = Propagation.REQUIRED)
-    public ThreadResult thread(InboundMessage message, ChannelSettings channel, UUID contactId,
-                               ContactIdentifier recipient) {
-        Optional<UUID> referenced = byReferences(message);
-        if (referenced.isPresent()) {
-            return new ThreadResult(referenced.get(), false);
+    public ThreadResult thread(ThreadRequest request) {
+        return threadAll(List.of(request)).get(0);
+    }
+
+    /** Threads each message, in order. */
+    @Transactional(propagation = Propagation.REQUIRED)
+    public List<ThreadResult> threadAll(List<ThreadRequest> requests) {
+        ThreadResult[] results = new ThreadResult[requests.size()];
+        List<Integer> byThreadKey = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            InboundMessage message = requests.get(i).message();
+            Optional<UUID> existing = byReferences(message).or(() -> byProviderThread(message));
+            if (existing.isPresent()) {
+                results[i] = new ThreadResult(existing.get(), false);
+            } else {
+                byThreadKey.add(i);
+            }
         }
-        Optional<UUID> byProviderThread = byProviderThread(message);
-        if (byProviderThread.isPresent()) {
-            return new ThreadResult(byProviderThread.get(), false);
+        Map<OpenThread, UUID> open = openConversations(byThreadKey.stream().map(requests::get).toList());
+        for (int i : byThreadKey) {
+            ThreadRequest request = requests.get(i);
+            OpenThread thread = OpenThread.of(request);
+            UUID known = open.get(thread);
+            if (known != null) {
+                results[i] = new ThreadResult(known, false);
+            } else {
+                ThreadResult created = create(request, thread);
+                open.put(thread, created.conversationId());
+                results[i] = created;
+            }
         }
-        String threadKey = threadsByMessage(channel.type()) ? message.providerMessageId() : DEFAULT_THREAD;
-        UUID candidate = UUID.randomUUID();
+        return List.of(results);
+    }
+
+    /** Channels whose messages start their own threads unless they refer to an earlier message. */
+    static boolean threadsByMessage(Channel channel) {
+        return channel == Channel.EMAIL;
+    }
+
+    private Map<OpenThread, UUID> openConversations(List<ThreadRequest> requests) {
+        Map<OpenThread, UUID> open = new HashMap<>();
+        if (requests.isEmpty()) {
+            return open;
+        }
+        List<OpenThread> threads = requests.stream().map(OpenThread::of).distinct().toList();
+        jdbc.query("""
+                SELECT c.id, c.tenant_id, c.contact_id, c.channel_id, c.thread_key FROM conversations c
+                JOIN unnest(CAST(:tenants AS uuid[]), CAST(:contacts AS uuid[]), CAST(:channels AS uuid[]),
+                            CAST(:threads AS text[])) AS wanted(tenant_id, contact_id, channel_id, thread_key)
+                  ON c.tenant_id = wanted.tenant_id AND c.contact_id = wanted.contact_id
+                 AND c.channel_id = wanted.channel_id AND c.thread_key = wanted.thread_key
+                WHERE c.status <> 'resolved'
+                """, new MapSqlParameterSource()
+                .addValue("tenants", SqlArrays.uuids(threads.stream().map(OpenThread::tenantId).toList()))
+                .addValue("contacts", SqlArrays.uuids(threads.stream().map(OpenThread::contactId).toList()))
+                .addValue("channels", SqlArrays.uuids(threads.stream().map(OpenThread::channelId).toList()))
+                .addValue("threads", SqlArrays.texts(threads.stream().map(OpenThread::threadKey).toList())),
+                row -> {
+                    open.put(new OpenThread(row.getObject("tenant_id", UUID.class),
+                            row.getObject("contact_id", UUID.class), row.getObject("channel_id", UUID.class),
+                            row.getString("thread_key")), row.getObject("id", UUID.class));
+                });
+        return open;
+    }
+
+    private ThreadResult create(ThreadRequest request, OpenThread thread) {
+        InboundMessage message = request.message();
         List<UUID> inserted = jdbc.query("""
                 INSERT INTO conversations (id, tenant_id, contact_id, channel_id, channel, thread_key,
                                            provider_thread_id, recipient_type, recipient_value, subject,
@@ -56,31 +113,26 @@ public class ConversationThreader {
                 ON CONFLICT (tenant_id, contact_id, channel_id, thread_key) WHERE status <> 'resolved' DO NOTHING
                 RETURNING id
                 """, new MapSqlParameterSource()
-                .addValue("id", candidate)
-                .addValue("tenantId", message.tenantId())
-                .addValue("contactId", contactId)
-                .addValue("channelId", channel.id())
-                .addValue("channel", channel.type().wireName())
-                .addValue("threadKey", threadKey)
+                .addValue("id", UUID.randomUUID())
+                .addValue("tenantId", thread.tenantId())
+                .addValue("contactId", thread.contactId())
+                .addValue("channelId", thread.channelId())
+                .addValue("channel", request.channel().type().wireName())
+                .addValue("threadKey", thread.threadKey())
                 .addValue("providerThreadId", message.providerThreadId())
-                .addValue("recipientType", recipient.type().wireName())
-                .addValue("recipientValue", recipient.value())
+                .addValue("recipientType", request.recipient().type().wireName())
+                .addValue("recipientValue", request.recipient().value())
                 .addValue("subject", message.subject()), (row, i) -> row.getObject("id", UUID.class));
         if (!inserted.isEmpty()) {
             return new ThreadResult(inserted.get(0), true);
         }
-        UUID existing = jdbc.queryForObject("""
+        UUID winner = jdbc.queryForObject("""
                 SELECT id FROM conversations
                 WHERE tenant_id = :tenantId AND contact_id = :contactId AND channel_id = :channelId
                   AND thread_key = :threadKey AND status <> 'resolved'
-                """, Map.of("tenantId", message.tenantId(), "contactId", contactId, "channelId", channel.id(),
-                "threadKey", threadKey), UUID.class);
-        return new ThreadResult(existing, false);
-    }
-
-    /** Channels whose messages start their own threads unless they refer to an earlier message. */
-    static boolean threadsByMessage(Channel channel) {
-        return channel == Channel.EMAIL;
+                """, Map.of("tenantId", thread.tenantId(), "contactId", thread.contactId(),
+                "channelId", thread.channelId(), "threadKey", thread.threadKey()), UUID.class);
+        return new ThreadResult(winner, false);
     }
 
     private Optional<UUID> byReferences(InboundMessage message) {
@@ -90,13 +142,13 @@ public class ConversationThreader {
         return jdbc.query("""
                 SELECT m.conversation_id FROM messages m
                 WHERE m.tenant_id = :tenantId AND m.channel_id = :channelId
-                  AND m.provider_message_id = ANY(:refs)
-                ORDER BY array_position(:refs, m.provider_message_id)
+                  AND m.provider_message_id = ANY(CAST(:refs AS text[]))
+                ORDER BY array_position(CAST(:refs AS text[]), m.provider_message_id)
                 LIMIT 1
                 """, new MapSqlParameterSource()
                 .addValue("tenantId", message.tenantId())
                 .addValue("channelId", message.channelId())
-                .addValue("refs", textArray(message.threadReferences())),
+                .addValue("refs", SqlArrays.texts(message.threadReferences())),
                 (row, i) -> row.getObject("conversation_id", UUID.class)).stream().findFirst();
     }
 
@@ -114,8 +166,14 @@ public class ConversationThreader {
                 .stream().findFirst();
     }
 
-    private Array textArray(List<String> values) {
-        return jdbc.getJdbcTemplate().execute((java.sql.Connection connection) ->
-                connection.createArrayOf("text", values.toArray()));
+    /** The key of an unresolved conversation: tenant, contact, channel and thread. */
+    private record OpenThread(UUID tenantId, UUID contactId, UUID channelId, String threadKey) {
+
+        static OpenThread of(ThreadRequest request) {
+            InboundMessage message = request.message();
+            String threadKey = threadsByMessage(request.channel().type()) ? message.providerMessageId()
+                    : DEFAULT_THREAD;
+            return new OpenThread(message.tenantId(), request.contactId(), request.channel().id(), threadKey);
+        }
     }
 }

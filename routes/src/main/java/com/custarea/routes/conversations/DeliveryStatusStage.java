@@ -1,9 +1,9 @@
 package com.custarea.routes.conversations;
 
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
 
 import com.custarea.routes.support.BatchStage;
@@ -40,22 +40,18 @@ public class DeliveryStatusStage implements BatchStage<DeliveryStatus> {
 
     @Override
     public List<OutgoingRecord> process(List<StageRecord<DeliveryStatus>> batch) {
-        return transaction.execute(tx -> {
-            List<OutgoingRecord> output = new ArrayList<>();
-            for (StageRecord<DeliveryStatus> record : batch) {
-                DeliveryStatus report = record.payload();
-                Optional<UUID> conversation = messages.advanceStatus(report.tenantId(), report.messageId(),
-                        report.status(), report.providerMessageId(), report.errorCode(), report.errorMessage());
-                conversation.ifPresent(conversationId -> output.add(OutgoingRecord.of(Topics.CONVERSATION_EVENTS,
-                        new ConversationEvent(
-                                DeterministicIds.of("message.status." + report.status().wireName(),
-                                        report.messageId()),
-                                report.tenantId(), Instant.now(), ConversationEvent.SCHEMA_VERSION,
-                                report.correlationId(), ConversationEventType.MESSAGE_STATUS_CHANGED,
-                                conversationId, null, report.channel(), null, report.messageId(), "outbound",
-                                report.status(), null))));
-            }
-            return output;
-        });
+        List<DeliveryStatus> reports = batch.stream().map(StageRecord::payload).toList();
+        List<StatusChange> changes = transaction.execute(tx -> messages.advanceStatus(reports));
+        Map<UUID, DeliveryStatus> reportOf = new HashMap<>();
+        reports.forEach(report -> reportOf.putIfAbsent(report.messageId(), report));
+        Instant now = Instant.now();
+        return changes.stream().map(change -> {
+            DeliveryStatus report = reportOf.get(change.messageId());
+            return OutgoingRecord.of(Topics.CONVERSATION_EVENTS, new ConversationEvent(
+                    DeterministicIds.of("message.status." + change.status().wireName(), change.messageId()),
+                    report.tenantId(), now, ConversationEvent.SCHEMA_VERSION, report.correlationId(),
+                    ConversationEventType.MESSAGE_STATUS_CHANGED, change.conversationId(), null, report.channel(),
+                    null, change.messageId(), "outbound", change.status(), null));
+        }).toList();
     }
 }

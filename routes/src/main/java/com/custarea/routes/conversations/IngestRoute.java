@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 public class IngestRoute extends BatchStageRouteBuilder<InboundMessage> {
 
     /** The route id, which also names the stage in dead-letter headers and tuning properties. */
-    public static final String ROUTE_ID = "ingest";
+    public static final String ROUTE_ID = IngestStage.STAGE;
     public static final String GROUP_ID = "custarea-ingest";
 
     public IngestRoute(IngestStage stage, KafkaBatchCommitter committer, PipelineTuning tuning) {

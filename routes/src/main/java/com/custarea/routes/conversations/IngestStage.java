@@ -2,15 +2,19 @@ package com.custarea.routes.conversations;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import com.custarea.routes.channels.ChannelRegistry;
 import com.custarea.routes.channels.ChannelSettings;
+import com.custarea.routes.contacts.ContactRequest;
 import com.custarea.routes.contacts.ContactResolver;
 import com.custarea.routes.contacts.IdentifierNormaliser;
 import com.custarea.routes.support.BatchStage;
+import com.custarea.routes.support.DeadLetters;
 import com.custarea.routes.support.DeterministicIds;
 import com.custarea.routes.support.OutgoingRecord;
 import com.custarea.routes.support.StageRecord;
@@ -28,12 +32,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The ingest pipeline: for each inbound message, resolve the contact, thread the conversation, store the message
  * exactly once, and announce it (conversation.events; ai.requests when the agent answers on that channel). A batch
- * is one transaction. A message already stored (a redelivery) is announced again with the same event ids, so a
- * crash between commit and publish loses nothing and downstream consumers see duplicates they can drop.
+ * is one transaction of a few set-based statements. A message already stored (a redelivery, a provider's retry) is
+ * announced again with the same event ids, so a crash between commit and publish loses nothing and downstream
+ * consumers see duplicates they can drop.
  */
 @Service
 public class IngestStage implements BatchStage<InboundMessage> {
 
+    /** The stage's name in dead-letter headers, tuning properties and its route id. */
+    public static final String STAGE = "ingest";
     private static final int PREVIEW_LENGTH = 200;
 
     private final ChannelRegistry channels;
@@ -60,41 +67,78 @@ public class IngestStage implements BatchStage<InboundMessage> {
 
     @Override
     public List<OutgoingRecord> process(List<StageRecord<InboundMessage>> batch) {
-        return transaction.execute(status -> {
-            List<OutgoingRecord> output = new ArrayList<>();
-            for (StageRecord<InboundMessage> record : batch) {
-                output.addAll(ingest(record.payload()));
+        List<OutgoingRecord> output = new ArrayList<>();
+        Map<ProviderMessageKey, Ingest> ingests = new LinkedHashMap<>();
+        List<Ingest> inOrder = new ArrayList<>();
+        for (StageRecord<InboundMessage> record : batch) {
+            InboundMessage message = record.payload();
+            Optional<ChannelSettings> channel = channels.find(message.tenantId(), message.channelId())
+                    .filter(found -> found.type() == message.channel());
+            if (channel.isEmpty()) {
+                output.add(DeadLetters.of(record, new UnknownChannelException(message.tenantId(),
+                        message.channelId()), STAGE));
+                continue;
             }
+            // a provider's retry in the same batch is the same message: ingest it once, announce it twice
+            Ingest ingest = ingests.computeIfAbsent(ProviderMessageKey.of(message),
+                    key -> new Ingest(message, channel.get()));
+            inOrder.add(ingest);
+        }
+        if (inOrder.isEmpty()) {
             return output;
-        });
+        }
+        transaction.executeWithoutResult(tx -> store(new ArrayList<>(ingests.values())));
+        for (Ingest ingest : inOrder) {
+            output.addAll(announce(ingest.message, ingest.channel, ingest.stored));
+        }
+        return output;
     }
 
-    private List<OutgoingRecord> ingest(InboundMessage message) {
-        ChannelSettings channel = channels.find(message.tenantId(), message.channelId())
-                .orElseThrow(() -> new UnknownChannelException(message.tenantId(), message.channelId()));
-        if (channel.type() != message.channel()) {
-            throw new UnknownChannelException(message.tenantId(), message.channelId());
+    private void store(List<Ingest> ingests) {
+        Map<ProviderMessageKey, StoredMessage> existing = messages.findByProviderIds(
+                ingests.stream().map(ingest -> ProviderMessageKey.of(ingest.message)).toList());
+        List<Ingest> fresh = new ArrayList<>();
+        for (Ingest ingest : ingests) {
+            StoredMessage stored = existing.get(ProviderMessageKey.of(ingest.message));
+            if (stored != null) {
+                ingest.stored = stored;
+            } else {
+                fresh.add(ingest);
+            }
         }
-        Optional<StoredMessage> stored = messages.findByProviderId(message.tenantId(), message.channelId(),
-                message.providerMessageId());
-        if (stored.isPresent()) {
-            return announce(message, channel, stored.get());
+        if (fresh.isEmpty()) {
+            return;
         }
-        List<ContactIdentifier> identifiers = new ArrayList<>();
-        identifiers.add(message.sender());
-        identifiers.addAll(message.otherIdentifiers());
-        UUID contactId = contacts.resolve(message.tenantId(), identifiers, message.senderName());
-        ContactIdentifier recipient = normaliser.normalise(message.sender());
-        ThreadResult thread = threader.thread(message, channel, contactId, recipient);
-        Optional<UUID> inserted = messages.insertInbound(message, thread.conversationId());
-        if (inserted.isEmpty()) {
-            // the same provider message twice in one batch: the first insert won
-            return announce(message, channel, messages.findByProviderId(message.tenantId(), message.channelId(),
-                    message.providerMessageId()).orElseThrow());
+        List<UUID> contactIds = contacts.resolveAll(fresh.stream().map(ingest -> {
+            List<ContactIdentifier> identifiers = new ArrayList<>();
+            identifiers.add(ingest.message.sender());
+            identifiers.addAll(ingest.message.otherIdentifiers());
+            return new ContactRequest(ingest.message.tenantId(), identifiers, ingest.message.senderName());
+        }).toList());
+        List<ThreadRequest> threadRequests = new ArrayList<>();
+        for (int i = 0; i < fresh.size(); i++) {
+            Ingest ingest = fresh.get(i);
+            threadRequests.add(new ThreadRequest(ingest.message, ingest.channel, contactIds.get(i),
+                    normaliser.normalise(ingest.message.sender())));
         }
-        messages.touchConversation(message.tenantId(), thread.conversationId(), true);
-        return announce(message, channel,
-                new StoredMessage(inserted.get(), thread.conversationId(), contactId, thread.created()));
+        List<ThreadResult> threads = threader.threadAll(threadRequests);
+        Map<ProviderMessageKey, UUID> inserted = messages.insertInbound(
+                fresh.stream().map(ingest -> ingest.message).toList(),
+                threads.stream().map(ThreadResult::conversationId).toList());
+        for (int i = 0; i < fresh.size(); i++) {
+            Ingest ingest = fresh.get(i);
+            UUID id = inserted.get(ProviderMessageKey.of(ingest.message));
+            if (id == null) {
+                // stored by a concurrent consumer since the lookup: announce that one
+                ingest.stored = messages.findByProviderIds(List.of(ProviderMessageKey.of(ingest.message)))
+                        .get(ProviderMessageKey.of(ingest.message));
+            } else {
+                ingest.stored = new StoredMessage(id, threads.get(i).conversationId(), contactIds.get(i),
+                        threads.get(i).created());
+            }
+        }
+        messages.touchConversations(fresh.stream()
+                .map(ingest -> Map.entry(ingest.message.tenantId(), ingest.stored.conversationId())).toList(), true);
     }
 
     private List<OutgoingRecord> announce(InboundMessage message, ChannelSettings channel, StoredMessage stored) {
@@ -127,5 +171,17 @@ public class IngestStage implements BatchStage<InboundMessage> {
             return null;
         }
         return text.length() <= PREVIEW_LENGTH ? text : text.substring(0, PREVIEW_LENGTH);
+    }
+
+    /** One message of the batch on its way through the stage. */
+    private static final class Ingest {
+        final InboundMessage message;
+        final ChannelSettings channel;
+        StoredMessage stored;
+
+        Ingest(InboundMessage message, ChannelSettings channel) {
+            this.message = message;
+            this.channel = channel;
+        }
     }
 }

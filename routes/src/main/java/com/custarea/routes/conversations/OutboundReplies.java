@@ -1,6 +1,8 @@
 package com.custarea.routes.conversations;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,6 +10,7 @@ import java.util.UUID;
 
 import com.custarea.routes.support.DeterministicIds;
 import com.custarea.routes.support.OutgoingRecord;
+import com.custarea.routes.support.SqlArrays;
 import com.custarea.schemas.Channel;
 import com.custarea.schemas.ContactIdentifier;
 import com.custarea.schemas.ConversationEvent;
@@ -16,17 +19,20 @@ import com.custarea.schemas.IdentifierType;
 import com.custarea.schemas.MessageStatus;
 import com.custarea.schemas.OutboundMessage;
 import com.custarea.schemas.Topics;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Queues a reply on a conversation: stores it as a queued outbound message and returns the records that send and
+ * Queues replies on conversations: stores each as a queued outbound message and returns the records that send and
  * announce it (outbound.&lt;channel&gt; and conversation.events). Queuing the same reply id twice stores it once.
  */
 @Service
 public class OutboundReplies {
+
+    private static final int PREVIEW_LENGTH = 200;
 
     private final NamedParameterJdbcTemplate jdbc;
     private final MessageStore messages;
@@ -36,48 +42,75 @@ public class OutboundReplies {
         this.messages = messages;
     }
 
-    /**
-     * @param replyId       our id of the reply: derive it from its cause so a redelivered cause repeats it
-     * @param senderType    agent, ai or system
-     * @param sourceEventId the event that caused the reply, if any
-     * @return the records to publish, or empty when the tenant has no such conversation
-     */
+    /** Queues one reply; empty when the tenant has no such conversation. */
     @Transactional(propagation = Propagation.REQUIRED)
     public Optional<List<OutgoingRecord>> queue(UUID tenantId, UUID conversationId, UUID replyId, String senderType,
                                                 String text, String correlationId, UUID sourceEventId) {
-        Optional<ConversationAddress> address = addressOf(tenantId, conversationId);
-        if (address.isEmpty()) {
-            return Optional.empty();
-        }
-        ConversationAddress to = address.get();
-        messages.insertOutbound(replyId, tenantId, conversationId, to.channelId(), senderType, text, correlationId,
+        OutboundDraft draft = new OutboundDraft(replyId, tenantId, conversationId, senderType, text, correlationId,
                 sourceEventId);
-        messages.touchConversation(tenantId, conversationId, false);
+        List<OutgoingRecord> records = queueAll(List.of(draft));
+        return records.isEmpty() ? Optional.empty() : Optional.of(records);
+    }
+
+    /** Queues every reply whose conversation belongs to its tenant, and returns what to publish for them. */
+    @Transactional(propagation = Propagation.REQUIRED)
+    public List<OutgoingRecord> queueAll(List<OutboundDraft> drafts) {
+        Map<UUID, ConversationAddress> addresses = addressesOf(drafts);
+        List<OutboundDraft> known = drafts.stream()
+                .filter(draft -> addresses.containsKey(draft.conversationId())
+                        && addresses.get(draft.conversationId()).tenantId().equals(draft.tenantId()))
+                .toList();
+        messages.insertOutbound(known, known.stream()
+                .map(draft -> addresses.get(draft.conversationId()).channelId()).toList());
+        messages.touchConversations(known.stream()
+                .map(draft -> Map.entry(draft.tenantId(), draft.conversationId())).toList(), false);
         Instant now = Instant.now();
-        OutboundMessage outbound = new OutboundMessage(DeterministicIds.of("outbound", replyId), tenantId, now,
-                OutboundMessage.SCHEMA_VERSION, correlationId, replyId, conversationId, to.contactId(), to.channel(),
-                to.channelId(), to.recipient(), senderType, null, text, null, List.of(), null, List.of(), Map.of());
-        ConversationEvent created = new ConversationEvent(DeterministicIds.of("message.created", replyId), tenantId,
-                now, ConversationEvent.SCHEMA_VERSION, correlationId, ConversationEventType.MESSAGE_CREATED,
-                conversationId, to.contactId(), to.channel(), to.channelId(), replyId, "outbound",
-                MessageStatus.QUEUED, text == null || text.length() <= 200 ? text : text.substring(0, 200));
-        return Optional.of(List.of(
-                OutgoingRecord.of(Topics.CONVERSATION_EVENTS, created),
-                OutgoingRecord.of(Topics.outbound(to.channel()), outbound)));
+        List<OutgoingRecord> output = new ArrayList<>(known.size() * 2);
+        for (OutboundDraft draft : known) {
+            ConversationAddress to = addresses.get(draft.conversationId());
+            OutboundMessage outbound = new OutboundMessage(DeterministicIds.of("outbound", draft.id()),
+                    draft.tenantId(), now, OutboundMessage.SCHEMA_VERSION, draft.correlationId(), draft.id(),
+                    draft.conversationId(), to.contactId(), to.channel(), to.channelId(), to.recipient(),
+                    draft.senderType(), null, draft.text(), null, List.of(), null, List.of(), Map.of());
+            ConversationEvent created = new ConversationEvent(DeterministicIds.of("message.created", draft.id()),
+                    draft.tenantId(), now, ConversationEvent.SCHEMA_VERSION, draft.correlationId(),
+                    ConversationEventType.MESSAGE_CREATED, draft.conversationId(), to.contactId(), to.channel(),
+                    to.channelId(), draft.id(), "outbound", MessageStatus.QUEUED, preview(draft.text()));
+            output.add(OutgoingRecord.of(Topics.CONVERSATION_EVENTS, created));
+            output.add(OutgoingRecord.of(Topics.outbound(to.channel()), outbound));
+        }
+        return output;
     }
 
-    private Optional<ConversationAddress> addressOf(UUID tenantId, UUID conversationId) {
-        return jdbc.query("""
-                SELECT channel, channel_id, contact_id, recipient_type, recipient_value FROM conversations
-                WHERE id = :id AND tenant_id = :tenantId
-                """, Map.of("id", conversationId, "tenantId", tenantId), (row, i) -> new ConversationAddress(
-                Channel.fromWireName(row.getString("channel")),
-                row.getObject("channel_id", UUID.class),
-                row.getObject("contact_id", UUID.class),
-                ContactIdentifier.of(IdentifierType.fromWireName(row.getString("recipient_type")),
-                        row.getString("recipient_value")))).stream().findFirst();
+    private Map<UUID, ConversationAddress> addressesOf(List<OutboundDraft> drafts) {
+        Map<UUID, ConversationAddress> addresses = new HashMap<>();
+        if (drafts.isEmpty()) {
+            return addresses;
+        }
+        jdbc.query("""
+                SELECT id, tenant_id, channel, channel_id, contact_id, recipient_type, recipient_value
+                FROM conversations
+                WHERE id = ANY(CAST(:ids AS uuid[])) AND tenant_id = ANY(CAST(:tenants AS uuid[]))
+                """, new MapSqlParameterSource()
+                .addValue("ids", SqlArrays.uuids(drafts.stream().map(OutboundDraft::conversationId).toList()))
+                .addValue("tenants", SqlArrays.uuids(drafts.stream().map(OutboundDraft::tenantId).toList())),
+                row -> {
+                    addresses.put(row.getObject("id", UUID.class), new ConversationAddress(
+                            row.getObject("tenant_id", UUID.class),
+                            Channel.fromWireName(row.getString("channel")),
+                            row.getObject("channel_id", UUID.class),
+                            row.getObject("contact_id", UUID.class),
+                            ContactIdentifier.of(IdentifierType.fromWireName(row.getString("recipient_type")),
+                                    row.getString("recipient_value"))));
+                });
+        return addresses;
     }
 
-    private record ConversationAddress(Channel channel, UUID channelId, UUID contactId, ContactIdentifier recipient) {
+    private static String preview(String text) {
+        return text == null || text.length() <= PREVIEW_LENGTH ? text : text.substring(0, PREVIEW_LENGTH);
+    }
+
+    private record ConversationAddress(UUID tenantId, Channel channel, UUID channelId, UUID contactId,
+                                       ContactIdentifier recipient) {
     }
 }

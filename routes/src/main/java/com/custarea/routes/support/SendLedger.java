@@ -1,6 +1,7 @@
 package com.custarea.routes.support;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,73 +44,101 @@ public class SendLedger {
         this.jdbc = jdbc;
     }
 
-    /** Claims each message for one attempt, in one transaction. */
+    /** Claims each message for one attempt, in one transaction (a message appears once in {@code messages}). */
     @Transactional
     public List<Claim> claim(List<OutboundMessage> messages, UnknownOutcome unknownOutcome) {
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        List<OutboundMessage> sorted = messages.stream()
+                .sorted(java.util.Comparator.comparing(OutboundMessage::messageId)).toList();
+        Map<UUID, Integer> claimed = new HashMap<>();
+        jdbc.query("""
+                INSERT INTO send_ledger (message_id, tenant_id, channel, state, attempts)
+                SELECT claim.id, claim.tenant_id, claim.channel, 'in_flight', 1
+                FROM unnest(CAST(:ids AS uuid[]), CAST(:tenants AS uuid[]), CAST(:channels AS text[]))
+                     AS claim(id, tenant_id, channel)
+                ON CONFLICT (message_id) DO UPDATE
+                    SET state = 'in_flight', attempts = send_ledger.attempts + 1, updated_at = now()
+                    WHERE send_ledger.state = 'retryable'
+                       OR (send_ledger.state = 'in_flight' AND :resend)
+                RETURNING message_id, attempts
+                """, new MapSqlParameterSource()
+                .addValue("ids", SqlArrays.uuids(sorted.stream().map(OutboundMessage::messageId).toList()))
+                .addValue("tenants", SqlArrays.uuids(sorted.stream().map(OutboundMessage::tenantId).toList()))
+                .addValue("channels", SqlArrays.texts(sorted.stream().map(message -> message.channel().wireName())
+                        .toList()))
+                .addValue("resend", unknownOutcome == UnknownOutcome.RESEND),
+                row -> {
+                    claimed.put(row.getObject("message_id", UUID.class), row.getInt("attempts"));
+                });
+        List<UUID> refused = sorted.stream().map(OutboundMessage::messageId).filter(id -> !claimed.containsKey(id))
+                .toList();
+        Map<UUID, String> states = new HashMap<>();
+        if (!refused.isEmpty()) {
+            jdbc.query("SELECT message_id, state FROM send_ledger WHERE message_id = ANY(CAST(:ids AS uuid[]))",
+                    new MapSqlParameterSource().addValue("ids", SqlArrays.uuids(refused)),
+                    row -> {
+                        states.put(row.getObject("message_id", UUID.class), row.getString("state"));
+                    });
+        }
         List<Claim> claims = new ArrayList<>(messages.size());
+        List<SendOutcome> unknown = new ArrayList<>();
         for (OutboundMessage message : messages) {
-            Optional<Integer> attempt = jdbc.query("""
-                    INSERT INTO send_ledger (message_id, tenant_id, channel, state, attempts)
-                    VALUES (:id, :tenantId, :channel, 'in_flight', 1)
-                    ON CONFLICT (message_id) DO UPDATE
-                        SET state = 'in_flight', attempts = send_ledger.attempts + 1, updated_at = now()
-                        WHERE send_ledger.state = 'retryable'
-                           OR (send_ledger.state = 'in_flight' AND :resend)
-                    RETURNING attempts
-                    """, new MapSqlParameterSource()
-                    .addValue("id", message.messageId())
-                    .addValue("tenantId", message.tenantId())
-                    .addValue("channel", message.channel().wireName())
-                    .addValue("resend", unknownOutcome == UnknownOutcome.RESEND),
-                    (row, i) -> row.getInt("attempts")).stream().findFirst();
-            if (attempt.isPresent()) {
-                claims.add(new Claim(message, ClaimState.CLAIMED, attempt.get()));
+            Integer attempt = claimed.get(message.messageId());
+            if (attempt != null) {
+                claims.add(new Claim(message, ClaimState.CLAIMED, attempt));
                 continue;
             }
-            String state = jdbc.queryForObject("SELECT state FROM send_ledger WHERE message_id = :id",
-                    Map.of("id", message.messageId()), String.class);
-            ClaimState claimState = switch (state) {
+            ClaimState state = switch (states.getOrDefault(message.messageId(), "in_flight")) {
                 case "sent" -> ClaimState.ALREADY_SENT;
                 case "failed" -> ClaimState.ALREADY_FAILED;
                 default -> ClaimState.OUTCOME_UNKNOWN;
             };
-            if (claimState == ClaimState.OUTCOME_UNKNOWN) {
-                record(message.messageId(), "failed", null, "outcome of an earlier attempt is unknown");
+            if (state == ClaimState.OUTCOME_UNKNOWN) {
+                unknown.add(SendOutcome.failed(message.messageId(), "outcome-unknown",
+                        "outcome of an earlier attempt is unknown"));
             }
-            claims.add(new Claim(message, claimState, 0));
+            claims.add(new Claim(message, state, 0));
         }
+        recordAll(unknown);
         return claims;
     }
 
     /** Records the outcomes of attempts, in one transaction. */
     @Transactional
     public void recordAll(List<SendOutcome> outcomes) {
-        for (SendOutcome outcome : outcomes) {
-            String state = switch (outcome.result()) {
-                case SENT -> "sent";
-                case FAILED -> "failed";
-                case RETRYABLE -> "retryable";
-            };
-            record(outcome.messageId(), state, outcome.providerMessageId(), outcome.error());
+        if (outcomes.isEmpty()) {
+            return;
         }
+        List<SendOutcome> sorted = outcomes.stream().sorted(java.util.Comparator.comparing(SendOutcome::messageId))
+                .toList();
+        jdbc.update("""
+                UPDATE send_ledger l
+                SET state = outcome.state, provider_message_id = COALESCE(outcome.provider_id, l.provider_message_id),
+                    last_error = outcome.error, updated_at = now()
+                FROM unnest(CAST(:ids AS uuid[]), CAST(:states AS text[]), CAST(:providerIds AS text[]),
+                            CAST(:errors AS text[])) AS outcome(id, state, provider_id, error)
+                WHERE l.message_id = outcome.id
+                """, new MapSqlParameterSource()
+                .addValue("ids", SqlArrays.uuids(sorted.stream().map(SendOutcome::messageId).toList()))
+                .addValue("states", SqlArrays.texts(sorted.stream().map(SendLedger::ledgerState).toList()))
+                .addValue("providerIds", SqlArrays.texts(sorted.stream().map(SendOutcome::providerMessageId)
+                        .toList()))
+                .addValue("errors", SqlArrays.texts(sorted.stream().map(SendOutcome::error).toList())));
+    }
+
+    private static String ledgerState(SendOutcome outcome) {
+        return switch (outcome.result()) {
+            case SENT -> "sent";
+            case FAILED -> "failed";
+            case RETRYABLE -> "retryable";
+        };
     }
 
     /** The ledger state of a message, if it was ever claimed. */
     public Optional<String> stateOf(UUID messageId) {
         return jdbc.query("SELECT state FROM send_ledger WHERE message_id = :id", Map.of("id", messageId),
                 (row, i) -> row.getString("state")).stream().findFirst();
-    }
-
-    private void record(UUID messageId, String state, String providerMessageId, String error) {
-        jdbc.update("""
-                UPDATE send_ledger
-                SET state = :state, provider_message_id = COALESCE(:providerId, provider_message_id),
-                    last_error = :error, updated_at = now()
-                WHERE message_id = :id
-                """, new MapSqlParameterSource()
-                .addValue("state", state)
-                .addValue("providerId", providerMessageId)
-                .addValue("error", error)
-                .addValue("id", messageId));
     }
 }

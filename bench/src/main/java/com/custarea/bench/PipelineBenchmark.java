@@ -1,0 +1,164 @@
+package com.custarea.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import com.custarea.app.CustAreaApplication;
+import com.custarea.routes.api.ApiCallbackRequestBuilder;
+import com.custarea.routes.channels.ChannelRegistry;
+import com.custarea.routes.channels.ChannelSettings;
+import com.custarea.routes.tenants.TenantRepository;
+import com.custarea.schemas.Channel;
+import com.custarea.schemas.ContactIdentifier;
+import com.custarea.schemas.IdentifierType;
+import com.custarea.schemas.InboundMessage;
+import com.custarea.schemas.PayloadJson;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The pipeline benchmark: starts CustArea on its embedded services, offers API-channel messages at a set of rates
+ * (open loop), and prints for each the sustained rate at which echo replies reached the tenant's callback, the
+ * webhook acknowledgement latency and the end-to-end latency (inbound POST to callback received); then this
+ * machine's raw Kafka and PostgreSQL limits from the same run, and the ratio.
+ *
+ * <p>Arguments: {@code --rates 500,1000,2000,3000 --seconds 20 --senders 64 --raw-records 50000}.
+ */
+public final class PipelineBenchmark {
+
+    private PipelineBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        int[] rates = Arrays.stream(options.getOrDefault("rates", "500,1000,2000,3000").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        int seconds = Integer.parseInt(options.getOrDefault("seconds", "20"));
+        int senders = Integer.parseInt(options.getOrDefault("senders", "64"));
+        int rawRecords = Integer.parseInt(options.getOrDefault("raw-records", "50000"));
+        Path dataDir = Files.createTempDirectory("custarea-bench");
+
+        System.out.printf(Locale.ROOT, "CustArea pipeline benchmark, %s, %d cores, data in %s%n", Instant.now(),
+                Runtime.getRuntime().availableProcessors(), dataDir);
+        try (CallbackReceiver receiver = new CallbackReceiver();
+             ConfigurableApplicationContext app = new SpringApplicationBuilder(CustAreaApplication.class)
+                     .properties("custarea.data-dir=" + dataDir, "server.port=0", "custarea.demo.enabled=false",
+                             "logging.level.root=WARN", "logging.level.com.custarea=WARN")
+                     .run()) {
+            UUID tenantId = app.getBean(TenantRepository.class).create("Bench");
+            String secret = "bench-secret-" + UUID.randomUUID();
+            ChannelSettings channel = app.getBean(ChannelRegistry.class).create(tenantId, Channel.API, "Bench",
+                    Map.of(ApiCallbackRequestBuilder.CALLBACK_URL_SETTING, receiver.url()), secret, true);
+            String baseUrl = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+            LoadGenerator load = new LoadGenerator(baseUrl, channel.id(), secret, 1);
+
+            System.out.println("warm-up: 10 s at 300 msg/s");
+            load.run(300, Duration.ofSeconds(10), senders);
+            awaitReplies(receiver, load, 60);
+
+            List<String> rows = new ArrayList<>();
+            double bestSustained = 0;
+            for (int rate : rates) {
+                Step step = step(load, receiver, rate, seconds, senders);
+                rows.add(step.row());
+                System.out.println(step.row());
+                if (step.sustained()) {
+                    bestSustained = Math.max(bestSustained, step.deliveredPerSecond());
+                }
+            }
+
+            String sample = PayloadJson.write(new InboundMessage(UUID.randomUUID(), tenantId, Instant.now(), 1,
+                    UUID.randomUUID().toString(), Channel.API, channel.id(), "bench-123456",
+                    ContactIdentifier.of(IdentifierType.EXTERNAL, "bench-user-123"), null, List.of(), null,
+                    "bench-123456 where is my parcel?", null, List.of(), List.of(), null, Instant.now(), Map.of()));
+            RawLimits.Result raw = RawLimits.measure(
+                    app.getEnvironment().getRequiredProperty("custarea.kafka.bootstrap-servers"),
+                    app.getBean(DataSource.class), app.getBean(TransactionTemplate.class), sample, rawRecords);
+
+            System.out.println();
+            System.out.println("| offered msg/s | delivered msg/s | sustained | ack p50 ms | ack p99 ms | e2e p50 ms "
+                    + "| e2e p99 ms | errors |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
+            rows.forEach(System.out::println);
+            System.out.println();
+            System.out.printf(Locale.ROOT, "raw limits (%d records of %d bytes): Kafka produce %.0f/s, Kafka consume "
+                            + "%.0f/s, PostgreSQL message inserts %.0f/s (batches of 100 per transaction)%n",
+                    rawRecords, sample.length(), raw.kafkaProducePerSecond(), raw.kafkaConsumePerSecond(),
+                    raw.postgresInsertsPerSecond());
+            System.out.printf(Locale.ROOT, "best sustained pipeline rate %.0f msg/s = %.1f %% of the raw bottleneck "
+                    + "(%.0f/s)%n", bestSustained, 100 * bestSustained / raw.bottleneck(), raw.bottleneck());
+        }
+    }
+
+    private record Step(int offered, double deliveredPerSecond, boolean sustained, double ackP50, double ackP99,
+                        double e2eP50, double e2eP99, long errors) {
+
+        String row() {
+            return String.format(Locale.ROOT, "| %d | %.0f | %s | %.1f | %.1f | %.1f | %.1f | %d |", offered,
+                    deliveredPerSecond, sustained ? "yes" : "no", ackP50, ackP99, e2eP50, e2eP99, errors);
+        }
+    }
+
+    private static Step step(LoadGenerator load, CallbackReceiver receiver, int rate, int seconds, int senders)
+            throws InterruptedException {
+        LoadGenerator stepLoad = load;
+        LatencyRecorder acksBefore = stepLoad.ackLatency;
+        long failuresBefore = stepLoad.failures.get();
+        int acksSoFar = acksBefore.count();
+        long start = System.nanoTime();
+        List<Long> ids = stepLoad.run(rate, Duration.ofSeconds(seconds), senders);
+        long sendEnd = System.nanoTime();
+        awaitReplies(receiver, ids, 60);
+        LatencyRecorder e2e = new LatencyRecorder();
+        long lastArrival = start;
+        int delivered = 0;
+        for (long id : ids) {
+            Long arrival = receiver.arrival(id);
+            if (arrival != null) {
+                delivered++;
+                e2e.record((arrival - load.dueAt.get(id)) / 1000);
+                lastArrival = Math.max(lastArrival, arrival);
+            }
+        }
+        double elapsed = (lastArrival - start) / 1e9;
+        double deliveredPerSecond = delivered / elapsed;
+        // sustained: every reply arrived, and the last within 2 s of the last send (no growing backlog)
+        boolean sustained = delivered == ids.size() && lastArrival - sendEnd < 2_000_000_000L;
+        LatencyRecorder acks = new LatencyRecorder();
+        acksBefore.copyFrom(acksSoFar, acks);
+        return new Step(rate, deliveredPerSecond, sustained, acks.percentileMillis(50), acks.percentileMillis(99),
+                e2e.percentileMillis(50), e2e.percentileMillis(99), stepLoad.failures.get() - failuresBefore);
+    }
+
+    private static void awaitReplies(CallbackReceiver receiver, LoadGenerator load, int timeoutSeconds)
+            throws InterruptedException {
+        awaitReplies(receiver, new ArrayList<>(load.dueAt.keySet()), timeoutSeconds);
+    }
+
+    private static void awaitReplies(CallbackReceiver receiver, List<Long> ids, int timeoutSeconds)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+        while (System.nanoTime() < deadline && ids.stream().anyMatch(id -> receiver.arrival(id) == null)) {
+            Thread.sleep(200);
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return options;
+    }
+}

@@ -1,0 +1,117 @@
+package com.custarea.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * This machine's raw limits for the pipeline's own work, measured in the same run: Kafka produce and consume rates
+ * for records the size of an inbound message (with the pipeline's producer settings), and PostgreSQL's rate for the
+ * ingest's message insert, committed in batches as the pipeline does.
+ */
+final class RawLimits {
+
+    record Result(double kafkaProducePerSecond, double kafkaConsumePerSecond, double postgresInsertsPerSecond) {
+
+        double bottleneck() {
+            return Math.min(kafkaProducePerSecond, Math.min(kafkaConsumePerSecond, postgresInsertsPerSecond));
+        }
+    }
+
+    private RawLimits() {
+    }
+
+    static Result measure(String bootstrapServers, DataSource dataSource, TransactionTemplate transaction,
+                          String sampleRecord, int records) throws Exception {
+        String topic = "bench.raw." + UUID.randomUUID();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get();
+        }
+        Properties producerProps = new Properties();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        producerProps.put(ProducerConfig.BATCH_SIZE_CONFIG, 65536);
+        long produceStart = System.nanoTime();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>(topic, "key-" + (i % 1000), sampleRecord));
+            }
+            producer.flush();
+        }
+        double produceRate = records / seconds(produceStart);
+
+        Properties consumerProps = new Properties();
+        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-raw-" + UUID.randomUUID());
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        int consumed = 0;
+        long consumeStart = System.nanoTime();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (consumed < records) {
+                consumed += consumer.poll(Duration.ofMillis(100)).count();
+                consumer.commitSync();
+            }
+        }
+        double consumeRate = records / seconds(consumeStart);
+
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        UUID tenant = UUID.randomUUID();
+        UUID channel = UUID.randomUUID();
+        UUID contact = UUID.randomUUID();
+        UUID conversation = UUID.randomUUID();
+        jdbc.update("INSERT INTO tenants (id, name) VALUES (?, 'raw')", tenant);
+        jdbc.update("INSERT INTO channels (id, tenant_id, type, name) VALUES (?, ?, 'api', 'raw')", channel, tenant);
+        jdbc.update("INSERT INTO contacts (id, tenant_id) VALUES (?, ?)", contact, tenant);
+        jdbc.update("INSERT INTO conversations (id, tenant_id, contact_id, channel_id, channel, thread_key, "
+                + "recipient_type, recipient_value) VALUES (?, ?, ?, ?, 'api', 'default', 'external', 'raw')",
+                conversation, tenant, contact, channel);
+        int batch = 100;
+        long insertStart = System.nanoTime();
+        for (int done = 0; done < records; done += batch) {
+            int from = done;
+            transaction.executeWithoutResult(tx -> {
+                for (int i = from; i < from + batch; i++) {
+                    // the ingest's insert of an inbound message, one statement per message
+                    jdbc.update("""
+                            INSERT INTO messages (id, tenant_id, conversation_id, channel_id, direction, sender_type,
+                                                  provider_message_id, text, attachments, metadata, thread_references,
+                                                  status, source_event_id, correlation_id)
+                            VALUES (?, ?, ?, ?, 'inbound', 'contact', ?, ?, '[]'::jsonb, '{}'::jsonb, '{}', 'received',
+                                    ?, ?)
+                            ON CONFLICT DO NOTHING
+                            """, UUID.randomUUID(), tenant, conversation, channel, "raw-" + UUID.randomUUID(),
+                            "where is my parcel?", UUID.randomUUID(), "raw");
+                }
+            });
+        }
+        double insertRate = records / seconds(insertStart);
+        jdbc.update("DELETE FROM tenants WHERE id = ?", tenant);
+        return new Result(produceRate, consumeRate, insertRate);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
