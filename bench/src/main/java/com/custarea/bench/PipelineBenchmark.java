@@ -53,14 +53,14 @@ public final class PipelineBenchmark {
                 Runtime.getRuntime().availableProcessors(), dataDir);
         try (CallbackReceiver receiver = new CallbackReceiver();
              ConfigurableApplicationContext app = new SpringApplicationBuilder(CustAreaApplication.class)
-                     .properties("custarea.data-dir=" + dataDir, "server.port=0", "custarea.demo.enabled=false",
-                             "logging.level.root=WARN", "logging.level.com.custarea=WARN")
-                     .run()) {
+                     .run("--custarea.data-dir=" + dataDir, "--server.port=0", "--custarea.demo.enabled=false",
+                             "--logging.level.root=WARN", "--logging.level.com.custarea=WARN")) {
             UUID tenantId = app.getBean(TenantRepository.class).create("Bench");
             String secret = "bench-secret-" + UUID.randomUUID();
             ChannelSettings channel = app.getBean(ChannelRegistry.class).create(tenantId, Channel.API, "Bench",
                     Map.of(ApiCallbackRequestBuilder.CALLBACK_URL_SETTING, receiver.url()), secret, true);
             String baseUrl = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+            System.out.println("CustArea at " + baseUrl + ", callbacks to " + receiver.url());
             LoadGenerator load = new LoadGenerator(baseUrl, channel.id(), secret, 1);
 
             System.out.println("warm-up: 10 s at 300 msg/s");

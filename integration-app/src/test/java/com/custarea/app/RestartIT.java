@@ -63,13 +63,14 @@ class RestartIT {
     }
 
     private static ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(CustAreaApplication.class).properties(
-                "custarea.data-dir=" + DATA_DIR,
-                "server.port=0",
-                "custarea.demo.enabled=false",
-                "custarea.embedded.postgres.synchronous-commit=false",
-                "camel.main.name=custarea-restart-it",
-                "camel.main.shutdown-timeout=5").run();
+        // command-line arguments: they outrank application.yml, which names its own data folder and port
+        return new SpringApplicationBuilder(CustAreaApplication.class).run(
+                "--custarea.data-dir=" + DATA_DIR,
+                "--server.port=0",
+                "--custarea.demo.enabled=false",
+                "--custarea.embedded.postgres.synchronous-commit=false",
+                "--camel.main.name=custarea-restart-it",
+                "--camel.main.shutdown-timeout=5");
     }
 
     private static SignedApiClient client(ConfigurableApplicationContext app) {
