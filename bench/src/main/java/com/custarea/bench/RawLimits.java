@@ -1,6 +1,8 @@
 package com.custarea.bench;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -8,6 +10,11 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import com.custarea.routes.conversations.MessageStore;
+import com.custarea.schemas.Channel;
+import com.custarea.schemas.ContactIdentifier;
+import com.custarea.schemas.IdentifierType;
+import com.custarea.schemas.InboundMessage;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,11 +45,12 @@ final class RawLimits {
     }
 
     static Result measure(String bootstrapServers, DataSource dataSource, TransactionTemplate transaction,
-                          String sampleRecord, int records) throws Exception {
+                          MessageStore store, String sampleRecord, int records) throws Exception {
         String topic = "bench.raw." + UUID.randomUUID();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get();
         }
+        awaitLeaders(bootstrapServers, topic);
         Properties producerProps = new Properties();
         producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -90,25 +98,34 @@ final class RawLimits {
         int batch = 100;
         long insertStart = System.nanoTime();
         for (int done = 0; done < records; done += batch) {
-            int from = done;
-            transaction.executeWithoutResult(tx -> {
-                for (int i = from; i < from + batch; i++) {
-                    // the ingest's insert of an inbound message, one statement per message
-                    jdbc.update("""
-                            INSERT INTO messages (id, tenant_id, conversation_id, channel_id, direction, sender_type,
-                                                  provider_message_id, text, attachments, metadata, thread_references,
-                                                  status, source_event_id, correlation_id)
-                            VALUES (?, ?, ?, ?, 'inbound', 'contact', ?, ?, '[]'::jsonb, '{}'::jsonb, '{}', 'received',
-                                    ?, ?)
-                            ON CONFLICT DO NOTHING
-                            """, UUID.randomUUID(), tenant, conversation, channel, "raw-" + UUID.randomUUID(),
-                            "where is my parcel?", UUID.randomUUID(), "raw");
-                }
-            });
+            List<InboundMessage> messages = new ArrayList<>(batch);
+            for (int i = 0; i < batch; i++) {
+                messages.add(new InboundMessage(UUID.randomUUID(), tenant, Instant.now(), 1, "raw", Channel.API, channel,
+                        "raw-" + UUID.randomUUID(), ContactIdentifier.of(IdentifierType.EXTERNAL, "raw"), null,
+                        List.of(), null, "where is my parcel?", null, List.of(), List.of(), null, Instant.now(),
+                        Map.of()));
+            }
+            List<UUID> conversations = java.util.Collections.nCopies(batch, conversation);
+            // the ingest's own statement: one multi-row insert per batch, one transaction per batch
+            transaction.executeWithoutResult(tx -> store.insertInbound(messages, conversations));
         }
         double insertRate = records / seconds(insertStart);
         jdbc.update("DELETE FROM tenants WHERE id = ?", tenant);
         return new Result(produceRate, consumeRate, insertRate);
+    }
+
+    /** Waits until every partition of a new topic has a leader: producing earlier makes the producer retry. */
+    private static void awaitLeaders(String bootstrapServers, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+                if (description.partitions().stream().allMatch(partition -> partition.leader() != null)) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     private static double seconds(long startNanos) {

@@ -1,8 +1,7 @@
 package com.custarea.routes.ai;
 
 import com.custarea.routes.support.BatchStageRouteBuilder;
-import com.custarea.routes.support.KafkaBatchCommitter;
-import com.custarea.routes.support.PipelineTuning;
+import com.custarea.routes.support.StageSupport;
 import com.custarea.schemas.AiRequest;
 import org.springframework.stereotype.Component;
 
@@ -13,7 +12,7 @@ public class AiReplyRoute extends BatchStageRouteBuilder<AiRequest> {
     public static final String ROUTE_ID = "ai";
     public static final String GROUP_ID = "custarea-ai";
 
-    public AiReplyRoute(AiReplyStage stage, KafkaBatchCommitter committer, PipelineTuning tuning) {
-        super(stage, ROUTE_ID, GROUP_ID, committer, tuning);
+    public AiReplyRoute(AiReplyStage stage, StageSupport support) {
+        super(stage, ROUTE_ID, GROUP_ID, support);
     }
 }

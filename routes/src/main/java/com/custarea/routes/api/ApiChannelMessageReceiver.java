@@ -2,14 +2,11 @@ package com.custarea.routes.api;
 
 import java.time.Instant;
 
-import com.custarea.routes.support.CustAreaHeaders;
+import com.custarea.routes.support.KafkaRecords;
 import com.custarea.schemas.InboundMessage;
-import com.custarea.schemas.PayloadJson;
 import com.custarea.schemas.Topics;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.component.kafka.KafkaConstants;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,11 +31,7 @@ public class ApiChannelMessageReceiver implements Processor {
     public void process(Exchange exchange) {
         VerifiedRequest request = reader.read(exchange, SCHEMA);
         InboundMessage inbound = mapper.toInboundMessage(request, Instant.now());
-        Message message = exchange.getMessage();
-        message.getHeaders().clear();
-        message.setHeader(KafkaConstants.KEY, Topics.INBOUND_MESSAGES.keyFor(inbound));
-        message.setHeader(CustAreaHeaders.CORRELATION_ID, inbound.correlationId());
-        message.setBody(PayloadJson.write(inbound));
+        KafkaRecords.become(exchange.getMessage(), Topics.INBOUND_MESSAGES, inbound);
         exchange.setProperty(AcceptedRecord.PROPERTY, new AcceptedRecord("accepted", inbound.eventId(),
                 inbound.providerMessageId(), inbound.correlationId()));
     }

@@ -1,8 +1,7 @@
 package com.custarea.routes.api;
 
 import com.custarea.routes.support.BatchStageRouteBuilder;
-import com.custarea.routes.support.KafkaBatchCommitter;
-import com.custarea.routes.support.PipelineTuning;
+import com.custarea.routes.support.StageSupport;
 import com.custarea.schemas.OutboundMessage;
 import org.springframework.stereotype.Component;
 
@@ -13,8 +12,7 @@ public class ApiChannelOutboundRoute extends BatchStageRouteBuilder<OutboundMess
     public static final String ROUTE_ID = ApiChannelOutboundStage.STAGE;
     public static final String GROUP_ID = "custarea-outbound-api";
 
-    public ApiChannelOutboundRoute(ApiChannelOutboundStage stage, KafkaBatchCommitter committer,
-                                   PipelineTuning tuning) {
-        super(stage, ROUTE_ID, GROUP_ID, committer, tuning);
+    public ApiChannelOutboundRoute(ApiChannelOutboundStage stage, StageSupport support) {
+        super(stage, ROUTE_ID, GROUP_ID, support);
     }
 }

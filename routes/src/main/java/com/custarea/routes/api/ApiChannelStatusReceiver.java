@@ -4,15 +4,13 @@ import java.time.Instant;
 import java.util.UUID;
 
 import com.custarea.routes.conversations.MessageStore;
-import com.custarea.routes.support.CustAreaHeaders;
+import com.custarea.routes.support.KafkaRecords;
 import com.custarea.routes.support.ProblemException;
 import com.custarea.schemas.DeliveryStatus;
 import com.custarea.schemas.MessageStatus;
-import com.custarea.schemas.PayloadJson;
 import com.custarea.schemas.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
 
@@ -46,12 +44,7 @@ public class ApiChannelStatusReceiver implements Processor {
                 MessageStatus.fromWireName(body.get("status").asText()), null,
                 body.hasNonNull("errorCode") ? body.get("errorCode").asText() : null,
                 body.hasNonNull("errorMessage") ? body.get("errorMessage").asText() : null);
-        Message message = exchange.getMessage();
-        message.getHeaders().clear();
-        message.setHeader(org.apache.camel.component.kafka.KafkaConstants.KEY,
-                Topics.DELIVERY_STATUS.keyFor(status));
-        message.setHeader(CustAreaHeaders.CORRELATION_ID, status.correlationId());
-        message.setBody(PayloadJson.write(status));
+        KafkaRecords.become(exchange.getMessage(), Topics.DELIVERY_STATUS, status);
         exchange.setProperty(AcceptedRecord.PROPERTY, new AcceptedRecord("accepted", status.eventId(),
                 messageId.toString(), status.correlationId()));
     }

@@ -32,12 +32,15 @@ public class ChannelRegistry {
     private final NamedParameterJdbcTemplate jdbc;
     private final SecretCipher cipher;
     private final Cache<UUID, Optional<ChannelSettings>> cache;
+    /** Decrypted secrets, kept as briefly as the settings: every signed request needs one, and AES-GCM is not free. */
+    private final Cache<String, String> secrets;
 
     public ChannelRegistry(NamedParameterJdbcTemplate jdbc, SecretCipher cipher,
                            @Value("${custarea.channels.cache-ttl:30s}") Duration cacheTtl) {
         this.jdbc = jdbc;
         this.cipher = cipher;
         this.cache = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(cacheTtl).build();
+        this.secrets = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(cacheTtl).build();
     }
 
     /** The channel {@code channelId}, whatever its tenant: for webhooks, where the channel tells the tenant. */
@@ -53,7 +56,7 @@ public class ChannelRegistry {
     /** The plaintext secret of {@code channel}. */
     public Optional<String> secretOf(ChannelSettings channel) {
         return Optional.ofNullable(channel.sealedSecret())
-                .map(sealed -> cipher.decrypt(sealed, channel.tenantId().toString()));
+                .map(sealed -> secrets.get(sealed, key -> cipher.decrypt(key, channel.tenantId().toString())));
     }
 
     /** Creates a channel; {@code secret} is sealed under the master key before it is stored. */

@@ -1,8 +1,7 @@
 package com.custarea.routes.conversations;
 
 import com.custarea.routes.support.BatchStageRouteBuilder;
-import com.custarea.routes.support.KafkaBatchCommitter;
-import com.custarea.routes.support.PipelineTuning;
+import com.custarea.routes.support.StageSupport;
 import com.custarea.schemas.DeliveryStatus;
 import org.springframework.stereotype.Component;
 
@@ -13,7 +12,7 @@ public class DeliveryStatusRoute extends BatchStageRouteBuilder<DeliveryStatus> 
     public static final String ROUTE_ID = "delivery-status";
     public static final String GROUP_ID = "custarea-delivery-status";
 
-    public DeliveryStatusRoute(DeliveryStatusStage stage, KafkaBatchCommitter committer, PipelineTuning tuning) {
-        super(stage, ROUTE_ID, GROUP_ID, committer, tuning);
+    public DeliveryStatusRoute(DeliveryStatusStage stage, StageSupport support) {
+        super(stage, ROUTE_ID, GROUP_ID, support);
     }
 }

@@ -1,8 +1,7 @@
 package com.custarea.routes.conversations;
 
 import com.custarea.routes.support.BatchStageRouteBuilder;
-import com.custarea.routes.support.KafkaBatchCommitter;
-import com.custarea.routes.support.PipelineTuning;
+import com.custarea.routes.support.StageSupport;
 import com.custarea.schemas.InboundMessage;
 import org.springframework.stereotype.Component;
 
@@ -14,7 +13,7 @@ public class IngestRoute extends BatchStageRouteBuilder<InboundMessage> {
     public static final String ROUTE_ID = IngestStage.STAGE;
     public static final String GROUP_ID = "custarea-ingest";
 
-    public IngestRoute(IngestStage stage, KafkaBatchCommitter committer, PipelineTuning tuning) {
-        super(stage, ROUTE_ID, GROUP_ID, committer, tuning);
+    public IngestRoute(IngestStage stage, StageSupport support) {
+        super(stage, ROUTE_ID, GROUP_ID, support);
     }
 }

@@ -5,6 +5,9 @@ import java.util.List;
 
 import com.custarea.schemas.EventEnvelope;
 import com.custarea.schemas.PayloadValidator;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Predicate;
@@ -36,20 +39,41 @@ public final class BatchStageProcessor<I extends EventEnvelope> implements Proce
 
     private final BatchStage<I> stage;
     private final String stageName;
+    private final Timer batchTimer;
+    private final DistributionSummary batchSizes;
 
-    public BatchStageProcessor(BatchStage<I> stage, String stageName) {
+    public BatchStageProcessor(BatchStage<I> stage, String stageName, MeterRegistry meters) {
         this.stage = stage;
         this.stageName = stageName;
+        this.batchTimer = Timer.builder("custarea.stage.batch")
+                .description("Time a pipeline stage takes to process one batch, publishing excluded")
+                .tag("stage", stageName)
+                .publishPercentiles(0.5, 0.99)
+                .register(meters);
+        this.batchSizes = DistributionSummary.builder("custarea.stage.batch.size")
+                .description("Records per batch a pipeline stage consumed")
+                .tag("stage", stageName)
+                .register(meters);
     }
 
     @Override
     public void process(Exchange exchange) {
+        Timer.Sample sample = Timer.start();
+        try {
+            processBatch(exchange);
+        } finally {
+            sample.stop(batchTimer);
+        }
+    }
+
+    private void processBatch(Exchange exchange) {
         List<?> consumed = exchange.getMessage().getBody(List.class);
         List<Exchange> batch = new ArrayList<>();
         if (consumed != null) {
             consumed.stream().filter(Exchange.class::isInstance).map(Exchange.class::cast).forEach(batch::add);
         }
         exchange.setProperty(BATCH_PROPERTY, batch);
+        batchSizes.record(batch.size());
 
         List<OutgoingRecord> output = new ArrayList<>();
         List<StageRecord<I>> decoded = new ArrayList<>(batch.size());

@@ -1,6 +1,7 @@
 package com.custarea.routes.support;
 
 import com.custarea.schemas.EventEnvelope;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -14,14 +15,15 @@ public abstract class BatchStageRouteBuilder<I extends EventEnvelope> extends Ro
     private final String groupId;
     private final KafkaBatchCommitter committer;
     private final PipelineTuning tuning;
+    private final MeterRegistry meters;
 
-    protected BatchStageRouteBuilder(BatchStage<I> stage, String routeId, String groupId,
-                                     KafkaBatchCommitter committer, PipelineTuning tuning) {
+    protected BatchStageRouteBuilder(BatchStage<I> stage, String routeId, String groupId, StageSupport support) {
         this.stage = stage;
         this.routeId = routeId;
         this.groupId = groupId;
-        this.committer = committer;
-        this.tuning = tuning;
+        this.committer = support.committer();
+        this.tuning = support.tuning();
+        this.meters = support.meters();
     }
 
     @Override
@@ -29,7 +31,7 @@ public abstract class BatchStageRouteBuilder<I extends EventEnvelope> extends Ro
         from(KafkaEndpoints.batchConsumer(stage.input(), groupId, tuning.forStage(routeId)))
                 .routeId(routeId)
                 .routeConfigurationId(KafkaStageErrorHandling.ID)
-                .process(new BatchStageProcessor<>(stage, routeId))
+                .process(new BatchStageProcessor<>(stage, routeId, meters))
                 .filter(BatchStageProcessor.HAS_OUTPUT)
                     .to(KafkaEndpoints.PIPELINE_PRODUCER)
                 .end()

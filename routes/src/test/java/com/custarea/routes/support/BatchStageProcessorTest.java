@@ -16,6 +16,7 @@ import com.custarea.schemas.MessageStatus;
 import com.custarea.schemas.PayloadJson;
 import com.custarea.schemas.TopicSpec;
 import com.custarea.schemas.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -90,14 +91,14 @@ class BatchStageProcessorTest {
         });
         Exchange exchange = batchOf(record(0, PayloadJson.write(status())), record(1, PayloadJson.write(status())));
 
-        assertThatThrownBy(() -> new BatchStageProcessor<>(stage, "test-stage").process(exchange))
+        assertThatThrownBy(() -> new BatchStageProcessor<>(stage, "test-stage", new SimpleMeterRegistry()).process(exchange))
                 .isInstanceOf(DataAccessResourceFailureException.class);
         assertThat(stage.batches).hasSize(1);
     }
 
     private List<Message> run(RecordingStage stage, Exchange... records) {
         Exchange exchange = batchOf(records);
-        new BatchStageProcessor<>(stage, "test-stage").process(exchange);
+        new BatchStageProcessor<>(stage, "test-stage", new SimpleMeterRegistry()).process(exchange);
         @SuppressWarnings("unchecked")
         List<Message> output = exchange.getMessage().getBody(List.class);
         assertThat(exchange.getProperty(BatchStageProcessor.BATCH_PROPERTY, List.class)).hasSize(records.length);

@@ -1,0 +1,9 @@
+package com.custarea.routes.support;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.stereotype.Component;
+
+/** What every batching stage route needs besides its stage: the offset committer, the tuning and the meters. */
+@Component
+public record StageSupport(KafkaBatchCommitter committer, PipelineTuning tuning, MeterRegistry meters) {
+}
