@@ -34,7 +34,8 @@ public final class Topics {
     private static final Map<Channel, TopicSpec<OutboundMessage>> OUTBOUND = Arrays.stream(Channel.values())
             .collect(Collectors.toUnmodifiableMap(Function.identity(), channel -> new TopicSpec<>(
                     "outbound." + channel.wireName(), OutboundMessage.class, "outbound-message", 6,
-                    "conversation id", message -> message.conversationId().toString())));
+                    "conversation id (message id for system mail)", message -> message.conversationId() != null
+                            ? message.conversationId().toString() : message.messageId().toString())));
 
     private Topics() {
     }

@@ -48,7 +48,7 @@ public class AiReplyStage implements BatchStage<AiRequest> {
         if (answers.isEmpty()) {
             return List.of();
         }
-        List<OutboundDraft> drafts = answers.stream().map(answer -> new OutboundDraft(
+        List<OutboundDraft> drafts = answers.stream().map(answer -> OutboundDraft.automated(
                 DeterministicIds.of("ai.reply", answer.request().eventId()), answer.request().tenantId(),
                 answer.request().conversationId(), SENDER_TYPE, answer.text(), answer.request().correlationId(),
                 answer.request().eventId())).toList();

@@ -59,6 +59,7 @@ public class ApiCallbackRequestBuilder implements Processor {
                 + HmacSignatures.timestampedSha256Hex(secret, timestamp, body));
         request.setHeader(ApiChannelHeaders.DELIVERY_ID, outbound.messageId().toString());
         request.setHeader(ApiChannelHeaders.EVENT, ApiCallback.MESSAGE_OUTBOUND);
+        request.setHeader(ApiChannelHeaders.CHANNEL_ID, channel.id().toString());
         if (outbound.correlationId() != null) {
             request.setHeader(ApiChannelHeaders.CORRELATION_ID, outbound.correlationId());
         }

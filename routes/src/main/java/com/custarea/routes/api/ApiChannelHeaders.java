@@ -9,6 +9,8 @@ public final class ApiChannelHeaders {
     public static final String TIMESTAMP = "X-CustArea-Timestamp";
     /** On callbacks: our message id, the same on every retry, so the receiver can drop duplicates. */
     public static final String DELIVERY_ID = "X-CustArea-Delivery-Id";
+    /** On callbacks: the channel the message went out on (one receiver may serve several channels). */
+    public static final String CHANNEL_ID = "X-CustArea-Channel-Id";
     /** On callbacks: what the callback is about. */
     public static final String EVENT = "X-CustArea-Event";
     /** Optional on requests, always on responses: the correlation id of the interaction. */

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -90,6 +91,38 @@ public class ChannelRegistry {
                 .addValue("tenantId", tenantId));
         cache.invalidate(channelId);
         return updated == 1;
+    }
+
+    /**
+     * Changes a channel of {@code tenantId}: the name, the settings, the secret (sealed before it is stored) and
+     * whether it is enabled; null leaves a field alone. False when the tenant has no such channel.
+     */
+    public boolean update(UUID tenantId, UUID channelId, String name, Map<String, String> settings, String secret,
+                          Boolean enabled) {
+        int updated = jdbc.update("""
+                UPDATE channels SET name = COALESCE(CAST(:name AS text), name),
+                                    config = COALESCE(CAST(:config AS jsonb), config),
+                                    secret_ciphertext = COALESCE(CAST(:secret AS text), secret_ciphertext),
+                                    enabled = COALESCE(CAST(:enabled AS boolean), enabled),
+                                    updated_at = now()
+                WHERE id = :id AND tenant_id = :tenantId
+                """, new MapSqlParameterSource()
+                .addValue("name", name)
+                .addValue("config", settings == null ? null : PayloadJson.write(new LinkedHashMap<>(settings)))
+                .addValue("secret", secret == null ? null : cipher.encrypt(secret, tenantId.toString()))
+                .addValue("enabled", enabled)
+                .addValue("id", channelId)
+                .addValue("tenantId", tenantId));
+        cache.invalidate(channelId);
+        return updated == 1;
+    }
+
+    /** Every channel of {@code tenantId}, oldest first. */
+    public List<ChannelSettings> list(UUID tenantId) {
+        return jdbc.query("""
+                SELECT id, tenant_id, type, name, config, ai_agent_enabled, enabled, secret_ciphertext
+                FROM channels WHERE tenant_id = :tenantId ORDER BY created_at
+                """, Map.of("tenantId", tenantId), ChannelRegistry::map);
     }
 
     /** Turns the AI agent on or off for a channel of {@code tenantId}; false when the tenant has no such channel. */

@@ -122,20 +122,23 @@ public class MessageStore {
         return inserted;
     }
 
-    /** Stores replies as queued outbound messages, each once per id. */
+    /** Stores replies as queued outbound messages (private notes as stored ones), each once per id. */
     public void insertOutbound(List<OutboundDraft> drafts, List<UUID> channelIds) {
         if (drafts.isEmpty()) {
             return;
         }
         jdbc.update("""
-                INSERT INTO messages (id, tenant_id, conversation_id, channel_id, direction, sender_type, text,
-                                      status, source_event_id, correlation_id)
+                INSERT INTO messages (id, tenant_id, conversation_id, channel_id, direction, sender_type, author_id,
+                                      text, attachments, private, status, source_event_id, correlation_id)
                 SELECT row.id, row.tenant_id, row.conversation_id, row.channel_id, 'outbound', row.sender_type,
-                       row.text, 'queued', row.event_id, row.correlation_id
+                       row.author_id, row.text, row.attachments, row.private,
+                       CASE WHEN row.private THEN 'received' ELSE 'queued' END, row.event_id, row.correlation_id
                 FROM unnest(CAST(:ids AS uuid[]), CAST(:tenants AS uuid[]), CAST(:conversations AS uuid[]),
-                            CAST(:channels AS uuid[]), CAST(:senderTypes AS text[]), CAST(:texts AS text[]),
+                            CAST(:channels AS uuid[]), CAST(:senderTypes AS text[]), CAST(:authors AS uuid[]),
+                            CAST(:texts AS text[]), CAST(:attachments AS jsonb[]), CAST(:private AS boolean[]),
                             CAST(:events AS uuid[]), CAST(:correlations AS text[]))
-                     AS row(id, tenant_id, conversation_id, channel_id, sender_type, text, event_id, correlation_id)
+                     AS row(id, tenant_id, conversation_id, channel_id, sender_type, author_id, text, attachments,
+                            private, event_id, correlation_id)
                 ON CONFLICT DO NOTHING
                 """, new MapSqlParameterSource()
                 .addValue("ids", SqlArrays.uuids(drafts.stream().map(OutboundDraft::id).toList()))
@@ -144,7 +147,12 @@ public class MessageStore {
                         .toList()))
                 .addValue("channels", SqlArrays.uuids(channelIds))
                 .addValue("senderTypes", SqlArrays.texts(drafts.stream().map(OutboundDraft::senderType).toList()))
+                .addValue("authors", SqlArrays.uuids(drafts.stream().map(OutboundDraft::authorId).toList()))
                 .addValue("texts", SqlArrays.texts(drafts.stream().map(OutboundDraft::text).toList()))
+                .addValue("attachments", SqlArrays.texts(drafts.stream()
+                        .map(draft -> PayloadJson.write(draft.attachments())).toList()))
+                .addValue("private", SqlArrays.texts(drafts.stream()
+                        .map(draft -> Boolean.toString(draft.privateNote())).toList()))
                 .addValue("events", SqlArrays.uuids(drafts.stream().map(OutboundDraft::sourceEventId).toList()))
                 .addValue("correlations", SqlArrays.texts(drafts.stream().map(OutboundDraft::correlationId)
                         .toList())));

@@ -27,7 +27,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Queues replies on conversations: stores each as a queued outbound message and returns the records that send and
- * announce it (outbound.&lt;channel&gt; and conversation.events). Queuing the same reply id twice stores it once.
+ * announce it (outbound.&lt;channel&gt; and conversation.events); a private note is stored and announced, never sent.
+ * Queuing the same reply id twice stores it once.
  */
 @Service
 public class OutboundReplies {
@@ -46,8 +47,8 @@ public class OutboundReplies {
     @Transactional(propagation = Propagation.REQUIRED)
     public Optional<List<OutgoingRecord>> queue(UUID tenantId, UUID conversationId, UUID replyId, String senderType,
                                                 String text, String correlationId, UUID sourceEventId) {
-        OutboundDraft draft = new OutboundDraft(replyId, tenantId, conversationId, senderType, text, correlationId,
-                sourceEventId);
+        OutboundDraft draft = OutboundDraft.automated(replyId, tenantId, conversationId, senderType, text,
+                correlationId, sourceEventId);
         List<OutgoingRecord> records = queueAll(List.of(draft));
         return records.isEmpty() ? Optional.empty() : Optional.of(records);
     }
@@ -68,16 +69,19 @@ public class OutboundReplies {
         List<OutgoingRecord> output = new ArrayList<>(known.size() * 2);
         for (OutboundDraft draft : known) {
             ConversationAddress to = addresses.get(draft.conversationId());
-            OutboundMessage outbound = new OutboundMessage(DeterministicIds.of("outbound", draft.id()),
-                    draft.tenantId(), now, OutboundMessage.SCHEMA_VERSION, draft.correlationId(), draft.id(),
-                    draft.conversationId(), to.contactId(), to.channel(), to.channelId(), to.recipient(),
-                    draft.senderType(), null, draft.text(), null, List.of(), null, List.of(), Map.of());
             ConversationEvent created = new ConversationEvent(DeterministicIds.of("message.created", draft.id()),
                     draft.tenantId(), now, ConversationEvent.SCHEMA_VERSION, draft.correlationId(),
                     ConversationEventType.MESSAGE_CREATED, draft.conversationId(), to.contactId(), to.channel(),
-                    to.channelId(), draft.id(), "outbound", MessageStatus.QUEUED, preview(draft.text()));
+                    to.channelId(), draft.id(), "outbound",
+                    draft.privateNote() ? MessageStatus.RECEIVED : MessageStatus.QUEUED, preview(draft.text()));
             output.add(OutgoingRecord.of(Topics.CONVERSATION_EVENTS, created));
-            output.add(OutgoingRecord.of(Topics.outbound(to.channel()), outbound));
+            if (!draft.privateNote()) {
+                OutboundMessage outbound = new OutboundMessage(DeterministicIds.of("outbound", draft.id()),
+                        draft.tenantId(), now, OutboundMessage.SCHEMA_VERSION, draft.correlationId(), draft.id(),
+                        draft.conversationId(), to.contactId(), to.channel(), to.channelId(), to.recipient(),
+                        draft.senderType(), null, draft.text(), null, draft.attachments(), null, List.of(), Map.of());
+                output.add(OutgoingRecord.of(Topics.outbound(to.channel()), outbound));
+            }
         }
         return output;
     }

@@ -13,7 +13,6 @@ import org.apache.camel.Message;
 import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.support.DefaultMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +94,7 @@ public final class BatchStageProcessor<I extends EventEnvelope> implements Proce
         if (!decoded.isEmpty()) {
             output.addAll(processIsolatingPoison(decoded));
         }
-        exchange.getMessage().setBody(toCamelMessages(exchange, output));
+        exchange.getMessage().setBody(KafkaRecords.toMessages(exchange.getContext(), output));
     }
 
     private List<OutgoingRecord> processIsolatingPoison(List<StageRecord<I>> decoded) {
@@ -128,18 +127,5 @@ public final class BatchStageProcessor<I extends EventEnvelope> implements Proce
             }
             return output;
         }
-    }
-
-    private static List<Message> toCamelMessages(Exchange exchange, List<OutgoingRecord> records) {
-        List<Message> messages = new ArrayList<>(records.size());
-        for (OutgoingRecord record : records) {
-            DefaultMessage message = new DefaultMessage(exchange.getContext());
-            message.setBody(record.value());
-            message.setHeader(KafkaConstants.OVERRIDE_TOPIC, record.topic());
-            message.setHeader(KafkaConstants.KEY, record.key());
-            record.headers().forEach(message::setHeader);
-            messages.add(message);
-        }
-        return messages;
     }
 }

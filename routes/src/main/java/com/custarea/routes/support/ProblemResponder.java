@@ -7,6 +7,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,6 +29,10 @@ public class ProblemResponder implements Processor {
         }
         if (failure instanceof ProblemException problem) {
             HttpResponses.problem(exchange, problem.toProblem(instance), problem.retryAfter());
+        } else if (failure instanceof DataIntegrityViolationException) {
+            // a concurrent request created the same thing, or an id of another tenant slipped past a check
+            HttpResponses.problem(exchange, new Problem(Problem.TYPE_BASE + "conflict", "Conflict", 409,
+                    "The request conflicts with the current state; nothing was changed", instance, List.of()), null);
         } else if (failure != null && TransientFailures.isTransient(failure)) {
             LOG.warn("Refusing {} with 503: {}", instance, failure.toString());
             HttpResponses.problem(exchange, new Problem(Problem.TYPE_BASE + "unavailable", "Service unavailable", 503,

@@ -1,0 +1,139 @@
+package com.custarea.app.api;
+
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import com.custarea.app.leads.LeadService;
+import com.custarea.app.security.Caller;
+import com.custarea.routes.support.Problem;
+import com.custarea.routes.support.ProblemException;
+import com.custarea.routes.tickets.TicketService;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/** The handlers of /api/tickets and /api/leads. */
+@Component
+public class WorkApi {
+
+    private static final Set<String> TICKET_STATUSES = Set.of("open", "pending", "resolved", "closed");
+    private static final Set<String> LEAD_STATUSES = Set.of("new", "contacted", "qualified", "converted", "lost");
+
+    private final TicketService tickets;
+    private final LeadService leads;
+
+    public WorkApi(TicketService tickets, LeadService leads) {
+        this.tickets = tickets;
+        this.leads = leads;
+    }
+
+    public void listTickets(Exchange exchange) {
+        ApiRequest request = ApiRequest.of(exchange);
+        Caller caller = request.caller();
+        request.ok(tickets.list(caller.tenantId(), status(request, TICKET_STATUSES),
+                request.queryId("assigneeId").orElse(null), request.queryId("contactId").orElse(null),
+                request.cursor(), request.limit()));
+    }
+
+    public void getTicket(Exchange exchange) {
+        ApiRequest request = ApiRequest.of(exchange);
+        Caller caller = request.caller();
+        UUID id = request.pathId("id");
+        request.ok(tickets.find(caller.tenantId(), id).orElseThrow(() -> notFound("ticket", id)));
+    }
+
+    public void createTicket(Exchange exchange) {
+        ApiRequest request = ApiRequest.of(exchange);
+        Caller caller = request.caller();
+        JsonNode body = request.json("ticket-create");
+        request.created(tickets.create(caller.tenantId(), ApiRequest.text(body, "subject"),
+                ApiRequest.text(body, "description"), ConversationApi.uuid(body, "conversationId"),
+                ConversationApi.uuid(body, "contactId"), ApiRequest.text(body, "priority"),
+                ConversationApi.uuid(body, "assigneeId"), ApiRequest.text(body, "status")));
+    }
+
+    public void updateTicket(Exchange exchange) {
+        ApiRequest request = ApiRequest.of(exchange);
+        Caller caller = request.caller();
+        UUID id = request.pathId("id");
+        JsonNode body = request.json("ticket-update");
+        request.ok(tickets.update(caller.tenantId(), id, ApiRequest.text(body, "subject"), body.has("description"),
+                ApiRequest.text(body, "description"), ApiRequest.text(body, "status"),
+                ApiRequest.text(body, "priority"), body.has("assigneeId"), ConversationApi.uuid(body, "assigneeId"))
+                .orElseThrow(() -> notFound("ticket", id)));
+    }
+
+    public void deleteTicket(Exchange exchange) {
+        ApiRequest request = ApiRequest.of(exchange);
+        Caller caller = request.admin();
+        UUID id = request.pathId("id");
+        if (!tickets.delete(caller.tenantId(), id)) {
+            throw notFound("ticket", id);
+        }
+        request.noContent();
+    }
+
+    public void listLeads(Exchange exchange) {
+        ApiRequest request = ApiRequest.of(exchange);
+        Caller caller = request.caller();
+        request.ok(leads.list(caller.tenantId(), status(request, LEAD_STATUSES), request.cursor(), request.limit()));
+    }
+
+    public void getLead(Exchange exchange) {
+        ApiRequest request = ApiRequest.of(exchange);
+        Caller caller = request.caller();
+        UUID id = request.pathId("id");
+        request.ok(leads.find(caller.tenantId(), id).orElseThrow(() -> notFound("lead", id)));
+    }
+
+    public void createLead(Exchange exchange) {
+        ApiRequest request = ApiRequest.of(exchange);
+        Caller caller = request.caller();
+        JsonNode body = request.json("lead-create");
+        request.created(leads.create(caller.tenantId(), ApiRequest.text(body, "name"), ApiRequest.text(body, "email"),
+                ApiRequest.text(body, "phone"), ApiRequest.text(body, "company"), ApiRequest.text(body, "status")));
+    }
+
+    public void updateLead(Exchange exchange) {
+        ApiRequest request = ApiRequest.of(exchange);
+        Caller caller = request.caller();
+        UUID id = request.pathId("id");
+        JsonNode body = request.json("lead-update");
+        request.ok(leads.update(caller.tenantId(), id, ApiRequest.text(body, "name"), body.has("email"),
+                ApiRequest.text(body, "email"), body.has("phone"), ApiRequest.text(body, "phone"),
+                body.has("company"), ApiRequest.text(body, "company"), ApiRequest.text(body, "status"))
+                .orElseThrow(() -> notFound("lead", id)));
+    }
+
+    public void deleteLead(Exchange exchange) {
+        ApiRequest request = ApiRequest.of(exchange);
+        Caller caller = request.admin();
+        UUID id = request.pathId("id");
+        if (!leads.delete(caller.tenantId(), id)) {
+            throw notFound("lead", id);
+        }
+        request.noContent();
+    }
+
+    public void convertLead(Exchange exchange) {
+        ApiRequest request = ApiRequest.of(exchange);
+        Caller caller = request.caller();
+        UUID id = request.pathId("id");
+        request.ok(leads.convert(caller.tenantId(), id).orElseThrow(() -> notFound("lead", id)));
+    }
+
+    private static String status(ApiRequest request, Set<String> allowed) {
+        return request.query("status").map(value -> {
+            if (!allowed.contains(value)) {
+                throw ProblemException.badRequest("Unknown status " + value,
+                        List.of(new Problem.FieldError("/status", "must be one of " + allowed)));
+            }
+            return value;
+        }).orElse(null);
+    }
+
+    private static ProblemException notFound(String what, UUID id) {
+        return ProblemException.notFound("No " + what + " " + id);
+    }
+}
