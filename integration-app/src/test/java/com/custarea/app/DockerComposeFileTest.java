@@ -32,7 +32,8 @@ class DockerComposeFileTest {
         Map<String, Object> environment = (Map<String, Object>) app.get("environment");
         assertThat(environment).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
                 .containsEntry("DB_HOST", "postgres")
-                .containsKeys("DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "MONGODB_URI", "CUSTAREA_MASTER_KEY");
+                .containsKeys("DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "MONGODB_URI", "CUSTAREA_MASTER_KEY",
+                        "CUSTAREA_JWT_SECRET");
         assertThat((Map<String, Object>) app.get("depends_on")).containsKeys("kafka", "postgres", "mongodb");
 
         for (String built : new String[] {"integration-app", "voice-bridge"}) {

@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
-import com.custarea.app.support.PipelineIntegrationTest;
+import com.custarea.app.support.DashboardIntegrationTest;
 import com.custarea.schemas.PayloadJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
-class OpsIT extends PipelineIntegrationTest {
+class OpsIT extends DashboardIntegrationTest {
 
     @Test
     void healthReportsEachInfrastructureServiceUp() {
@@ -27,12 +27,13 @@ class OpsIT extends PipelineIntegrationTest {
 
     @Test
     void lagIsServedPerGroupTopicAndPartitionAndExportedToPrometheus() {
+        Session admin = registerTenant();
         TestChannel channel = newApiChannel(false);
         assertThat(client.postMessage(channel.channelId(), channel.secret(),
                 "{\"messageId\":\"lag\",\"sender\":{\"id\":\"ops\"},\"text\":\"hi\"}").statusCode()).isEqualTo(202);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonNode lag = PayloadJson.tree(client.get("/api/ops/lag").body());
+            JsonNode lag = api.get("/api/ops/lag", admin.accessToken()).json();
             assertThat(lag.get("partitions")).anySatisfy(partition -> {
                 assertThat(partition.get("group").asText()).isEqualTo("custarea-ingest");
                 assertThat(partition.get("topic").asText()).isEqualTo("inbound.messages");

@@ -70,6 +70,13 @@ public class ConversationEventHub {
         emitter.onCompletion(() -> tenantSubscribers.remove(emitter));
         emitter.onTimeout(() -> tenantSubscribers.remove(emitter));
         emitter.onError(failure -> tenantSubscribers.remove(emitter));
+        try {
+            // the first write commits the response, so the client sees the stream open at once
+            emitter.send(SseEmitter.event().comment("connected"));
+        } catch (IOException e) {
+            emitter.completeWithError(e);
+            return emitter;
+        }
         if (lastEventId != null) {
             replay(tenantId, emitter, lastEventId);
         }

@@ -49,8 +49,11 @@ public class RefreshTokens {
         return issue(caller, UUID.randomUUID());
     }
 
-    /** Exchanges {@code token} for a new one of the same family, and returns its user. */
-    @Transactional
+    /**
+     * Exchanges {@code token} for a new one of the same family, and returns its user. A refusal still commits
+     * (the revocation of a replayed token's family must stick).
+     */
+    @Transactional(noRollbackFor = ProblemException.class)
     public Rotation rotate(String token) {
         Stored stored = find(token).orElseThrow(RefreshTokens::invalid);
         if (stored.revoked()) {

@@ -2,6 +2,8 @@ package com.custarea.app.security;
 
 import java.util.Arrays;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** What a user of the dashboard may do: admins also manage users, channels, features and deletions. */
 public enum Role {
     ADMIN("admin"),
@@ -13,6 +15,7 @@ public enum Role {
         this.wireName = wireName;
     }
 
+    @JsonValue
     public String wireName() {
         return wireName;
     }

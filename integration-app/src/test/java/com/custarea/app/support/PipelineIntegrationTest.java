@@ -37,7 +37,10 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
                 "custarea.providers.initial-retry-delay=100ms",
                 "custarea.providers.max-retry-delay=400ms",
                 "custarea.providers.max-retries=2",
-                "camel.main.shutdown-timeout=5"
+                "camel.main.shutdown-timeout=5",
+                // every test client is 127.0.0.1: per-client limits would throttle the suite; per-address ones stay
+                "custarea.security.login-limit-per-client=100000",
+                "custarea.security.otp-limit-per-client=100000"
         })
 public abstract class PipelineIntegrationTest {
 
