@@ -17,9 +17,10 @@ public class AuthApi {
 
     public void register(Exchange exchange) {
         ApiRequest request = ApiRequest.of(exchange);
+        String client = request.clientAddress();
         JsonNode body = request.json("auth-register");
         request.created(auth.register(body.get("tenantName").asText(), body.get("name").asText(),
-                body.get("email").asText(), body.get("password").asText()));
+                body.get("email").asText(), body.get("password").asText(), client));
     }
 
     public void login(Exchange exchange) {
@@ -31,7 +32,8 @@ public class AuthApi {
 
     public void refresh(Exchange exchange) {
         ApiRequest request = ApiRequest.of(exchange);
-        request.ok(auth.refresh(request.json("auth-refresh").get("refreshToken").asText()));
+        String client = request.clientAddress();
+        request.ok(auth.refresh(request.json("auth-refresh").get("refreshToken").asText(), client));
     }
 
     public void logout(Exchange exchange) {

@@ -60,7 +60,8 @@ public class AuthService {
     }
 
     /** Creates a tenant and its first admin, and signs the admin in. */
-    public TokenPair register(String tenantName, String name, String email, String password) {
+    public TokenPair register(String tenantName, String name, String email, String password, String client) {
+        loginsPerClient.acquire(client);
         requireStrong(password);
         if (users.findByEmail(email).isPresent()) {
             throw new ProblemException(409, "email-taken", "Conflict", "An account with this e-mail already exists",
@@ -113,7 +114,8 @@ public class AuthService {
     }
 
     /** Exchanges a refresh token for a new pair (the old token stops working). */
-    public TokenPair refresh(String refreshToken) {
+    public TokenPair refresh(String refreshToken, String client) {
+        loginsPerClient.acquire(client);
         RefreshTokens.Rotation rotation = refreshTokens.rotate(refreshToken);
         return pair(rotation.user(), rotation.refreshToken());
     }
