@@ -52,6 +52,15 @@ class BadInputIT extends PipelineIntegrationTest {
                         ctx.client().send(HttpRequest.newBuilder(URI.create(ctx.client().baseUrl() + path(ctx)))
                                 .header("Content-Type", "text/plain")
                                 .POST(HttpRequest.BodyPublishers.ofString(VALID)).build())),
+                Arguments.of("malformed form body", 400, "invalid-request", (Function<Ctx, HttpResponse<String>>) ctx ->
+                        ctx.client().send(HttpRequest.newBuilder(URI.create(ctx.client().baseUrl() + path(ctx)))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString("text=%zz&bare")).build())),
+                Arguments.of("form body not UTF-8", 415, "unsupported-media-type",
+                        (Function<Ctx, HttpResponse<String>>) ctx -> ctx.client().send(HttpRequest.newBuilder(
+                                        URI.create(ctx.client().baseUrl() + path(ctx)))
+                                .header("Content-Type", "application/x-www-form-urlencoded; charset=ISO-8859-1")
+                                .POST(HttpRequest.BodyPublishers.ofString("text=hi")).build())),
                 Arguments.of("too large", 413, "payload-too-large", (Function<Ctx, HttpResponse<String>>) ctx ->
                         ctx.client().postMessage(ctx.channel().channelId(), ctx.channel().secret(),
                                 "{\"messageId\":\"m\",\"sender\":{\"id\":\"u\"},\"text\":\"" + "x".repeat(300_000)

@@ -1,6 +1,8 @@
 package com.custarea.app.api;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 
@@ -8,6 +10,7 @@ import com.custarea.app.security.Caller;
 import com.custarea.routes.conversations.ConversationService;
 import com.custarea.routes.conversations.OutboundDraft;
 import com.custarea.routes.conversations.OutboundReplies;
+import com.custarea.routes.conversations.OutboundTemplates;
 import com.custarea.routes.support.DeterministicIds;
 import com.custarea.routes.support.EventPublisher;
 import com.custarea.routes.support.OutgoingRecord;
@@ -69,13 +72,28 @@ public class MessageApi {
                 : DeterministicIds.of("reply:" + caller.tenantId(), clientId);
         OutboundDraft draft = new OutboundDraft(id, caller.tenantId(), conversationId, "agent", caller.userId(),
                 ApiRequest.text(body, "text"), attachments(body),
-                body.has("private") && body.get("private").asBoolean(), request.correlationId(), null);
+                body.has("private") && body.get("private").asBoolean(), request.correlationId(), null,
+                template(body));
         List<OutgoingRecord> records = transaction.execute(tx -> replies.queueAll(List.of(draft)));
         if (records.isEmpty()) {
             throw ProblemException.notFound("No conversation " + conversationId);
         }
         publisher.publish(records);
         request.created(conversations.message(caller.tenantId(), id).orElseThrow());
+    }
+
+    /** A WhatsApp template (Twilio Content API): its content SID and variables, as the outbound route reads them. */
+    private static Map<String, String> template(JsonNode body) {
+        if (!body.has("template")) {
+            return Map.of();
+        }
+        JsonNode template = body.get("template");
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(OutboundTemplates.CONTENT_SID, template.get("contentSid").asText());
+        if (template.has("variables")) {
+            metadata.put(OutboundTemplates.CONTENT_VARIABLES, template.get("variables").toString());
+        }
+        return metadata;
     }
 
     private static List<Attachment> attachments(JsonNode body) {

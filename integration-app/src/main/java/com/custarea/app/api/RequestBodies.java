@@ -66,7 +66,12 @@ public final class RequestBodies {
                                 @JsonProperty("private")
                                 @Schema(description = "a note for the team, never sent", example = "false")
                                 Boolean privateNote, List<Attachment> attachments,
-                                @Schema(example = "reply-7f3a") String clientMessageId) {
+                                @Schema(example = "reply-7f3a") String clientMessageId, Template template) {
+    }
+
+    @Schema(name = "WhatsAppTemplate", description = "A Twilio Content API template, for WhatsApp outside 24 hours")
+    public record Template(@Schema(example = "HXb5b62575e6e4ff6129ad7c8efe1f983e") String contentSid,
+                           @Schema(example = "{\"1\":\"Ada\"}") Map<String, String> variables) {
     }
 
     @Schema(name = "CreateContactRequest")

@@ -13,6 +13,7 @@ import com.custarea.app.security.Caller;
 import com.custarea.app.security.Role;
 import com.custarea.app.security.UserRepository;
 import com.custarea.routes.ai.AgentDeployments;
+import com.custarea.routes.channels.ChannelConfigurationRules;
 import com.custarea.routes.channels.ChannelRegistry;
 import com.custarea.routes.channels.ChannelSettings;
 import com.custarea.routes.email.SystemMailer;
@@ -39,16 +40,18 @@ public class SettingsApi {
     private final ChannelRegistry channels;
     private final FeatureFlags features;
     private final AgentDeployments deployments;
+    private final ChannelConfigurationRules rules;
     private final SecureRandom random = new SecureRandom();
 
     public SettingsApi(UserRepository users, AuthService auth, SystemMailer mailer, ChannelRegistry channels,
-                       FeatureFlags features, AgentDeployments deployments) {
+                       FeatureFlags features, AgentDeployments deployments, ChannelConfigurationRules rules) {
         this.users = users;
         this.auth = auth;
         this.mailer = mailer;
         this.channels = channels;
         this.features = features;
         this.deployments = deployments;
+        this.rules = rules;
     }
 
     public void me(Exchange exchange) {
@@ -106,6 +109,7 @@ public class SettingsApi {
         JsonNode body = request.json("channel-create");
         Channel type = Channel.fromWireName(body.get("type").asText());
         String secret = ApiRequest.text(body, "secret");
+        rules.check(type, settings(body), secret);
         String generated = null;
         if (secret == null && type == Channel.API) {
             byte[] bytes = new byte[32];
@@ -123,6 +127,8 @@ public class SettingsApi {
         Caller caller = request.admin();
         UUID id = request.pathId("id");
         JsonNode body = request.json("channel-update");
+        ChannelSettings existing = channels.find(caller.tenantId(), id).orElseThrow(() -> channelNotFound(id));
+        rules.check(existing.type(), body.has("settings") ? settings(body) : null, ApiRequest.text(body, "secret"));
         if (!channels.update(caller.tenantId(), id, ApiRequest.text(body, "name"),
                 body.has("settings") ? settings(body) : null, ApiRequest.text(body, "secret"),
                 body.has("enabled") ? body.get("enabled").asBoolean() : null)) {

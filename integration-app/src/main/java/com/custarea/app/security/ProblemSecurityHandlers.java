@@ -5,7 +5,6 @@ import java.util.List;
 
 import com.custarea.routes.support.HttpResponses;
 import com.custarea.routes.support.Problem;
-import com.custarea.schemas.PayloadJson;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.security.access.AccessDeniedException;
@@ -22,20 +21,14 @@ public class ProblemSecurityHandlers implements AuthenticationEntryPoint, Access
     public void commence(HttpServletRequest request, HttpServletResponse response,
                          AuthenticationException failure) throws IOException {
         response.setHeader("WWW-Authenticate", "Bearer");
-        write(response, new Problem(Problem.TYPE_BASE + "unauthenticated", "Not authenticated", 401,
+        HttpResponses.problem(response, new Problem(Problem.TYPE_BASE + "unauthenticated", "Not authenticated", 401,
                 "A valid bearer access token is required", request.getRequestURI(), List.of()));
     }
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response,
                        AccessDeniedException failure) throws IOException {
-        write(response, new Problem(Problem.TYPE_BASE + "forbidden", "Forbidden", 403,
+        HttpResponses.problem(response, new Problem(Problem.TYPE_BASE + "forbidden", "Forbidden", 403,
                 "Your role may not do this", request.getRequestURI(), List.of()));
-    }
-
-    private static void write(HttpServletResponse response, Problem problem) throws IOException {
-        response.setStatus(problem.status());
-        response.setContentType(HttpResponses.PROBLEM_JSON);
-        response.getWriter().write(PayloadJson.write(problem));
     }
 }

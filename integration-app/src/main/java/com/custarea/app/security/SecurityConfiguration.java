@@ -36,7 +36,7 @@ public class SecurityConfiguration {
 
     /** Paths anyone may call: they authenticate otherwise (signatures, credentials) or are harmless. */
     static final String[] PUBLIC = {
-        "/api/auth/**", "/api/v2/auth/**", "/api/channels/api/**", "/api/openapi.json", "/api/docs/**",
+        "/api/auth/**", "/api/v2/auth/**", "/api/channels/api/**", "/api/webhooks/**", "/api/openapi.json", "/api/docs/**",
         "/webjars/**", "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus",
         "/demo/**", "/error"
     };

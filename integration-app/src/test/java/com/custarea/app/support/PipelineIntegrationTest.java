@@ -21,6 +21,8 @@ import org.springframework.boot.test.autoconfigure.actuate.observability.AutoCon
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The base of the integration tests: one application context for all of them (so one set of embedded services and
@@ -51,6 +53,13 @@ public abstract class PipelineIntegrationTest {
     static {
         TENANT_SYSTEMS.start();
         Runtime.getRuntime().addShutdownHook(new Thread(TENANT_SYSTEMS::stop));
+    }
+
+    /** Twilio's REST API is faked by the same WireMock; webhooks are signed over the public URL. */
+    @DynamicPropertySource
+    static void providerFakes(DynamicPropertyRegistry registry) {
+        registry.add("custarea.channels.twilio.api-base-url", TENANT_SYSTEMS::baseUrl);
+        registry.add("custarea.public-base-url", () -> TwilioWebhookClient.PUBLIC_BASE_URL);
     }
 
     @LocalServerPort

@@ -1,6 +1,5 @@
 package com.custarea.routes.api;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,7 @@ import java.util.stream.Collectors;
 
 import com.custarea.routes.support.BatchStage;
 import com.custarea.routes.support.DeadLetters;
-import com.custarea.routes.support.DeterministicIds;
+import com.custarea.routes.support.DeliveryReports;
 import com.custarea.routes.support.OutgoingRecord;
 import com.custarea.routes.support.PermanentFailure;
 import com.custarea.routes.support.ProviderCallErrorHandling;
@@ -21,8 +20,6 @@ import com.custarea.routes.support.SendLedger;
 import com.custarea.routes.support.SendOutcome;
 import com.custarea.routes.support.StageRecord;
 import com.custarea.schemas.Channel;
-import com.custarea.schemas.DeliveryStatus;
-import com.custarea.schemas.MessageStatus;
 import com.custarea.schemas.OutboundMessage;
 import com.custarea.schemas.TopicSpec;
 import com.custarea.schemas.Topics;
@@ -77,7 +74,7 @@ public class ApiChannelOutboundStage implements BatchStage<OutboundMessage> {
         for (SendLedger.Claim claim : claims) {
             switch (claim.state()) {
                 case CLAIMED -> sends.add(CompletableFuture.supplyAsync(() -> send(claim.message()), senders));
-                case OUTCOME_UNKNOWN -> output.add(status(claim.message(), SendOutcome.failed(
+                case OUTCOME_UNKNOWN -> output.add(DeliveryReports.of(claim.message(), SendOutcome.failed(
                         claim.message().messageId(), "outcome-unknown", "outcome of an earlier attempt is unknown")));
                 case ALREADY_SENT, ALREADY_FAILED -> {
                     // a redelivery: the first delivery sent (or gave up on) it and reported it
@@ -88,7 +85,7 @@ public class ApiChannelOutboundStage implements BatchStage<OutboundMessage> {
         ledger.recordAll(outcomes);
         for (SendOutcome outcome : outcomes) {
             StageRecord<OutboundMessage> record = records.get(outcome.messageId());
-            output.add(status(record.payload(), outcome));
+            output.add(DeliveryReports.of(record.payload(), outcome));
             if (outcome.result() != SendOutcome.Result.SENT) {
                 output.add(DeadLetters.of(record, new PermanentFailure(outcome.errorCode(), outcome.error()), STAGE));
             }
@@ -121,14 +118,6 @@ public class ApiChannelOutboundStage implements BatchStage<OutboundMessage> {
             return "The callback answered " + http.getStatusCode() + " " + http.getStatusText();
         }
         return cause.getClass().getSimpleName() + ": " + cause.getMessage();
-    }
-
-    private static OutgoingRecord status(OutboundMessage message, SendOutcome outcome) {
-        MessageStatus status = outcome.result() == SendOutcome.Result.SENT ? MessageStatus.SENT : MessageStatus.FAILED;
-        return OutgoingRecord.of(Topics.DELIVERY_STATUS, new DeliveryStatus(
-                DeterministicIds.of("delivery." + status.wireName(), message.messageId()), message.tenantId(),
-                Instant.now(), DeliveryStatus.SCHEMA_VERSION, message.correlationId(), message.messageId(),
-                message.channel(), status, outcome.providerMessageId(), outcome.errorCode(), outcome.error()));
     }
 
     @PreDestroy

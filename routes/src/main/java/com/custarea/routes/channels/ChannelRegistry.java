@@ -27,6 +27,7 @@ import org.springframework.stereotype.Service;
 @Service
 public class ChannelRegistry {
 
+    private static final java.util.regex.Pattern SETTING_NAME = java.util.regex.Pattern.compile("[A-Za-z]{1,64}");
     private static final TypeReference<Map<String, String>> SETTINGS = new TypeReference<>() {
     };
 
@@ -35,6 +36,8 @@ public class ChannelRegistry {
     private final Cache<UUID, Optional<ChannelSettings>> cache;
     /** Decrypted secrets, kept as briefly as the settings: every signed request needs one, and AES-GCM is not free. */
     private final Cache<String, String> secrets;
+    /** Channels by an address a provider calls with (a Twilio number, a messaging service). */
+    private final Cache<String, Optional<UUID>> addresses;
 
     public ChannelRegistry(NamedParameterJdbcTemplate jdbc, SecretCipher cipher,
                            @Value("${custarea.channels.cache-ttl:30s}") Duration cacheTtl) {
@@ -42,6 +45,7 @@ public class ChannelRegistry {
         this.cipher = cipher;
         this.cache = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(cacheTtl).build();
         this.secrets = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(cacheTtl).build();
+        this.addresses = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(cacheTtl).build();
     }
 
     /** The channel {@code channelId}, whatever its tenant: for webhooks, where the channel tells the tenant. */
@@ -52,6 +56,27 @@ public class ChannelRegistry {
     /** The channel {@code channelId} if it belongs to {@code tenantId}. */
     public Optional<ChannelSettings> find(UUID tenantId, UUID channelId) {
         return find(channelId).filter(channel -> channel.tenantId().equals(tenantId));
+    }
+
+    /**
+     * The enabled channel of {@code type} whose setting {@code setting} is {@code value}, whatever its tenant: for
+     * webhooks that name the receiving address (the number a Twilio message was sent to). When two tenants configured
+     * the same address, the oldest channel answers.
+     */
+    public Optional<ChannelSettings> findByAddress(Channel type, String setting, String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        if (!SETTING_NAME.matcher(setting).matches()) {
+            throw new IllegalArgumentException("Not a setting name: " + setting);
+        }
+        // the setting is inlined (it is one of our names, never input) so the expression index on it applies
+        return addresses.get(type.wireName() + '\u0000' + setting + '\u0000' + value, key -> jdbc.query(
+                        "SELECT id FROM channels WHERE type = :type AND config ->> '" + setting + "' = :value"
+                                + " AND enabled ORDER BY created_at LIMIT 1",
+                        new MapSqlParameterSource().addValue("type", type.wireName()).addValue("value", value),
+                        (row, i) -> row.getObject("id", UUID.class)).stream().findFirst())
+                .flatMap(this::find);
     }
 
     /** The plaintext secret of {@code channel}. */
@@ -77,6 +102,7 @@ public class ChannelRegistry {
                 .addValue("secret", sealed)
                 .addValue("ai", aiAgentEnabled));
         cache.invalidate(id);
+        addresses.invalidateAll();
         return new ChannelSettings(id, tenantId, type, name, settings, aiAgentEnabled, true, sealed);
     }
 
@@ -90,6 +116,7 @@ public class ChannelRegistry {
                 .addValue("id", channelId)
                 .addValue("tenantId", tenantId));
         cache.invalidate(channelId);
+        addresses.invalidateAll();
         return updated == 1;
     }
 
@@ -114,6 +141,7 @@ public class ChannelRegistry {
                 .addValue("id", channelId)
                 .addValue("tenantId", tenantId));
         cache.invalidate(channelId);
+        addresses.invalidateAll();
         return updated == 1;
     }
 
@@ -132,6 +160,7 @@ public class ChannelRegistry {
                 WHERE id = :id AND tenant_id = :tenantId
                 """, Map.of("enabled", enabled, "id", channelId, "tenantId", tenantId));
         cache.invalidate(channelId);
+        addresses.invalidateAll();
         return updated == 1;
     }
 

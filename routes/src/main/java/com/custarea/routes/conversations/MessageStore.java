@@ -129,16 +129,16 @@ public class MessageStore {
         }
         jdbc.update("""
                 INSERT INTO messages (id, tenant_id, conversation_id, channel_id, direction, sender_type, author_id,
-                                      text, attachments, private, status, source_event_id, correlation_id)
+                                      text, attachments, metadata, private, status, source_event_id, correlation_id)
                 SELECT row.id, row.tenant_id, row.conversation_id, row.channel_id, 'outbound', row.sender_type,
-                       row.author_id, row.text, row.attachments, row.private,
+                       row.author_id, row.text, row.attachments, row.metadata, row.private,
                        CASE WHEN row.private THEN 'received' ELSE 'queued' END, row.event_id, row.correlation_id
                 FROM unnest(CAST(:ids AS uuid[]), CAST(:tenants AS uuid[]), CAST(:conversations AS uuid[]),
                             CAST(:channels AS uuid[]), CAST(:senderTypes AS text[]), CAST(:authors AS uuid[]),
-                            CAST(:texts AS text[]), CAST(:attachments AS jsonb[]), CAST(:private AS boolean[]),
-                            CAST(:events AS uuid[]), CAST(:correlations AS text[]))
+                            CAST(:texts AS text[]), CAST(:attachments AS jsonb[]), CAST(:metadata AS jsonb[]),
+                            CAST(:private AS boolean[]), CAST(:events AS uuid[]), CAST(:correlations AS text[]))
                      AS row(id, tenant_id, conversation_id, channel_id, sender_type, author_id, text, attachments,
-                            private, event_id, correlation_id)
+                            metadata, private, event_id, correlation_id)
                 ON CONFLICT DO NOTHING
                 """, new MapSqlParameterSource()
                 .addValue("ids", SqlArrays.uuids(drafts.stream().map(OutboundDraft::id).toList()))
@@ -151,6 +151,8 @@ public class MessageStore {
                 .addValue("texts", SqlArrays.texts(drafts.stream().map(OutboundDraft::text).toList()))
                 .addValue("attachments", SqlArrays.texts(drafts.stream()
                         .map(draft -> PayloadJson.write(draft.attachments())).toList()))
+                .addValue("metadata", SqlArrays.texts(drafts.stream()
+                        .map(draft -> PayloadJson.write(draft.metadata())).toList()))
                 .addValue("private", SqlArrays.texts(drafts.stream()
                         .map(draft -> Boolean.toString(draft.privateNote())).toList()))
                 .addValue("events", SqlArrays.uuids(drafts.stream().map(OutboundDraft::sourceEventId).toList()))
@@ -240,5 +242,23 @@ public class MessageStore {
                 SELECT 1 FROM messages
                 WHERE id = :id AND tenant_id = :tenantId AND channel_id = :channelId AND direction = 'outbound'
                 """, Map.of("id", messageId, "tenantId", tenantId, "channelId", channelId), Integer.class).isEmpty();
+    }
+
+    /** When the contact last wrote in each of {@code conversationIds} (absent: never). */
+    public Map<UUID, Instant> lastInboundAt(Collection<UUID> conversationIds) {
+        if (conversationIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, Instant> last = new HashMap<>();
+        jdbc.query("""
+                SELECT conversation_id, max(created_at) AS last_inbound FROM messages
+                WHERE conversation_id = ANY(CAST(:ids AS uuid[])) AND direction = 'inbound'
+                GROUP BY conversation_id
+                """, new MapSqlParameterSource().addValue("ids", SqlArrays.uuids(List.copyOf(conversationIds))),
+                row -> {
+                    last.put(row.getObject("conversation_id", UUID.class),
+                            row.getTimestamp("last_inbound").toInstant());
+                });
+        return last;
     }
 }

@@ -79,7 +79,8 @@ public class OutboundReplies {
                 OutboundMessage outbound = new OutboundMessage(DeterministicIds.of("outbound", draft.id()),
                         draft.tenantId(), now, OutboundMessage.SCHEMA_VERSION, draft.correlationId(), draft.id(),
                         draft.conversationId(), to.contactId(), to.channel(), to.channelId(), to.recipient(),
-                        draft.senderType(), null, draft.text(), null, draft.attachments(), null, List.of(), Map.of());
+                        draft.senderType(), null, draft.text(), null, draft.attachments(), null, List.of(),
+                        draft.metadata());
                 output.add(OutgoingRecord.of(Topics.outbound(to.channel()), outbound));
             }
         }

@@ -1,18 +1,15 @@
 package com.custarea.routes.email;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import com.custarea.routes.support.BatchStage;
-import com.custarea.routes.support.DeterministicIds;
+import com.custarea.routes.support.DeliveryReports;
 import com.custarea.routes.support.OutgoingRecord;
 import com.custarea.routes.support.SendLedger;
 import com.custarea.routes.support.SendOutcome;
 import com.custarea.routes.support.StageRecord;
 import com.custarea.schemas.Channel;
-import com.custarea.schemas.DeliveryStatus;
-import com.custarea.schemas.MessageStatus;
 import com.custarea.schemas.OutboundMessage;
 import com.custarea.schemas.TopicSpec;
 import com.custarea.schemas.Topics;
@@ -60,16 +57,11 @@ public class EmailOutboundStage implements BatchStage<OutboundMessage> {
                             SendLedger.UnknownOutcome.RESEND).stream()
                     .filter(claim -> claim.state() == SendLedger.ClaimState.CLAIMED)
                     .map(SendLedger.Claim::message).toList();
-            List<OutboundMessage> recorded = new ArrayList<>(system);
-            recorded.addAll(claimed);
-            sandbox.record(recorded);
-            ledger.recordAll(claimed.stream()
-                    .map(message -> SendOutcome.sent(message.messageId(), sandboxId(message))).toList());
-            for (OutboundMessage message : claimed) {
-                output.add(OutgoingRecord.of(Topics.DELIVERY_STATUS, new DeliveryStatus(
-                        DeterministicIds.of("delivery.sent", message.messageId()), message.tenantId(), Instant.now(),
-                        DeliveryStatus.SCHEMA_VERSION, message.correlationId(), message.messageId(), Channel.EMAIL,
-                        MessageStatus.SENT, sandboxId(message), null, null)));
+            sandbox.record(system);
+            List<SendOutcome> outcomes = sandbox.deliver(claimed);
+            ledger.recordAll(outcomes);
+            for (int i = 0; i < claimed.size(); i++) {
+                output.add(DeliveryReports.of(claimed.get(i), outcomes.get(i)));
             }
         });
         for (OutboundMessage message : system) {
@@ -78,9 +70,5 @@ public class EmailOutboundStage implements BatchStage<OutboundMessage> {
                     message.subject(), message.text());
         }
         return output;
-    }
-
-    private static String sandboxId(OutboundMessage message) {
-        return "sandbox:" + message.messageId();
     }
 }

@@ -3,6 +3,7 @@ package com.custarea.routes.email;
 import java.util.List;
 import java.util.Map;
 
+import com.custarea.routes.support.SendOutcome;
 import com.custarea.routes.support.SqlArrays;
 import com.custarea.schemas.OutboundMessage;
 import com.custarea.schemas.PayloadJson;
@@ -43,6 +44,13 @@ public class SandboxOutbox {
                 .addValue("texts", SqlArrays.texts(messages.stream().map(OutboundMessage::text).toList()))
                 .addValue("metadata", SqlArrays.texts(messages.stream().map(m -> PayloadJson.write(m.metadata()))
                         .toList())));
+    }
+
+    /** Records claimed conversation messages in place of sending them: each counts as sent, under a sandbox id. */
+    public List<SendOutcome> deliver(List<OutboundMessage> claimed) {
+        record(claimed);
+        return claimed.stream().map(message -> SendOutcome.sent(message.messageId(), "sandbox:" + message.messageId()))
+                .toList();
     }
 
     /** The last {@code limit} messages recorded, newest first, optionally only those to {@code recipient}. */

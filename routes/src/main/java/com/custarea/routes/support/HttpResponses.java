@@ -1,8 +1,11 @@
 package com.custarea.routes.support;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import com.custarea.schemas.PayloadJson;
+import jakarta.servlet.http.HttpServletResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -46,5 +49,13 @@ public final class HttpResponses {
             message.setHeader("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
         }
         message.setBody(PayloadJson.write(problem));
+    }
+
+    /** An RFC 9457 problem written straight to a servlet response, for filters that answer before Camel. */
+    public static void problem(HttpServletResponse response, Problem problem) throws IOException {
+        response.setStatus(problem.status());
+        response.setContentType(PROBLEM_JSON);
+        // bytes, not the writer: JSON is UTF-8 and the media type carries no charset parameter
+        response.getOutputStream().write(PayloadJson.write(problem).getBytes(StandardCharsets.UTF_8));
     }
 }

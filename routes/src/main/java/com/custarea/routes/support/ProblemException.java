@@ -33,6 +33,10 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(401, slug, "Not authenticated", detail, List.of(), null);
     }
 
+    public static ProblemException forbidden(String slug, String detail) {
+        return new ProblemException(403, slug, "Forbidden", detail, List.of(), null);
+    }
+
     public static ProblemException notFound(String detail) {
         return new ProblemException(404, "not-found", "Not found", detail, List.of(), null);
     }

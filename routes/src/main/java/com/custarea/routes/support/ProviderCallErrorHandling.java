@@ -95,7 +95,8 @@ public class ProviderCallErrorHandling extends RouteConfigurationBuilder {
         return Optional.empty();
     }
 
-    static Optional<Duration> parseRetryAfter(String value) {
+    /** A Retry-After header value, in seconds or as an HTTP date. */
+    public static Optional<Duration> parseRetryAfter(String value) {
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }

@@ -1,0 +1,84 @@
+package com.custarea.routes.channels;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import com.custarea.routes.support.Problem;
+import com.custarea.routes.support.ProblemException;
+import com.custarea.schemas.Channel;
+import com.custarea.schemas.PayloadException;
+import com.custarea.schemas.PayloadJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.springframework.stereotype.Component;
+
+/**
+ * Checks a channel's settings and secret for its kind before they are stored, so a misconfigured channel is a 400
+ * at configuration time rather than lost messages later (a WhatsApp number that webhooks can never match, say).
+ */
+@Component
+public class ChannelConfigurationRules {
+
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+    private static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
+    private static final Pattern SERVICE_SID = Pattern.compile("MG[0-9a-fA-F]{32}");
+    private static final Pattern API_KEY_SID = Pattern.compile("SK[0-9a-fA-F]{32}");
+
+    /**
+     * Refuses settings (null: unchanged) or a secret (null: unchanged) that cannot work for a channel of
+     * {@code type}, with a 400 problem naming each field.
+     */
+    public void check(Channel type, Map<String, String> settings, String secret) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        if (type == Channel.WHATSAPP || type == Channel.SMS) {
+            if (settings != null) {
+                twilioSettings(settings, errors);
+            }
+            if (secret != null && secret.trim().startsWith("{")) {
+                twilioSecret(secret, errors);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.badRequest("The channel's configuration is not valid for " + type.wireName(),
+                    errors);
+        }
+    }
+
+    private static void twilioSettings(Map<String, String> settings, List<Problem.FieldError> errors) {
+        String phone = settings.get("phoneNumber");
+        String service = settings.get("messagingServiceSid");
+        if (phone == null && service == null) {
+            errors.add(new Problem.FieldError("/settings/phoneNumber",
+                    "a phoneNumber (E.164) or a messagingServiceSid is required: webhooks find the channel by it"));
+        }
+        matches(settings, "phoneNumber", E164, "must be in E.164, like +14155550100", errors);
+        matches(settings, "messagingServiceSid", SERVICE_SID, "must be a messaging service SID (MG…)", errors);
+        matches(settings, "accountSid", ACCOUNT_SID, "must be an account SID (AC…)", errors);
+    }
+
+    private static void twilioSecret(String secret, List<Problem.FieldError> errors) {
+        try {
+            JsonNode json = PayloadJson.tree(secret);
+            if (!json.hasNonNull("authToken")) {
+                errors.add(new Problem.FieldError("/secret", "authToken is required: Twilio signs webhooks with it"));
+            }
+            if (json.hasNonNull("apiKeySid") != json.hasNonNull("apiKeySecret")) {
+                errors.add(new Problem.FieldError("/secret", "apiKeySid and apiKeySecret go together"));
+            } else if (json.hasNonNull("apiKeySid") && !API_KEY_SID.matcher(json.get("apiKeySid").asText())
+                    .matches()) {
+                errors.add(new Problem.FieldError("/secret", "apiKeySid must be an API key SID (SK…)"));
+            }
+        } catch (PayloadException e) {
+            errors.add(new Problem.FieldError("/secret", "is neither an auth token nor a JSON object"));
+        }
+    }
+
+    private static void matches(Map<String, String> settings, String name, Pattern pattern, String message,
+                                List<Problem.FieldError> errors) {
+        String value = settings.get(name);
+        if (value != null && !pattern.matcher(value).matches()) {
+            errors.add(new Problem.FieldError("/settings/" + name, message));
+        }
+    }
+}
