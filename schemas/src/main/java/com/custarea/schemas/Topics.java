@@ -16,10 +16,15 @@ public final class Topics {
             "inbound.messages", InboundMessage.class, "inbound-message", 6, "tenant id|channel|sender",
             message -> message.tenantId() + "|" + message.channel().wireName() + "|" + message.sender().value());
 
-    /** What happened to conversations and messages, for live updates and workflows. */
+    /** What happened to conversations, messages, contacts and tickets, for live updates, workflows and webhooks. */
     public static final TopicSpec<ConversationEvent> CONVERSATION_EVENTS = new TopicSpec<>(
-            "conversation.events", ConversationEvent.class, "conversation-event", 6, "conversation id",
-            event -> event.conversationId().toString());
+            "conversation.events", ConversationEvent.class, "conversation-event", 6,
+            "conversation id (contact id, ticket id for events without one)", ConversationEvent::subjectKey);
+
+    /** Events that tenants' workflows wait for, only for tenants that have such a workflow. */
+    public static final TopicSpec<WorkflowTrigger> WORKFLOW_TRIGGERS = new TopicSpec<>(
+            "workflow.triggers", WorkflowTrigger.class, "workflow-trigger", 6, "tenant id",
+            trigger -> trigger.tenantId().toString());
 
     /** Conversations the AI agent should answer. */
     public static final TopicSpec<AiRequest> AI_REQUESTS = new TopicSpec<>(
@@ -48,7 +53,7 @@ public final class Topics {
     /** Every topic of the pipeline, without the dead-letter topics. */
     public static List<TopicSpec<?>> all() {
         List<TopicSpec<?>> all = new ArrayList<>(List.of(INBOUND_MESSAGES, CONVERSATION_EVENTS, AI_REQUESTS,
-                DELIVERY_STATUS));
+                DELIVERY_STATUS, WORKFLOW_TRIGGERS));
         Arrays.stream(Channel.values()).map(OUTBOUND::get).forEach(all::add);
         return List.copyOf(all);
     }

@@ -40,8 +40,18 @@ class PayloadContractTest {
                 "corr-1", UUID.randomUUID(), Channel.SMS, MessageStatus.DELIVERED, "SM9", null, null);
         AiRequest ai = new AiRequest(UUID.randomUUID(), TENANT, NOW, AiRequest.SCHEMA_VERSION, "corr-1", conversation,
                 UUID.randomUUID(), UUID.randomUUID(), Channel.WIDGET, channelId, "Where is my order?");
+        ConversationEvent merged = ConversationEvent.ofContact(UUID.randomUUID(), TENANT, "corr-1",
+                ConversationEventType.CONTACT_MERGED, UUID.randomUUID(), UUID.randomUUID());
+        ConversationEvent ticket = ConversationEvent.ofTicket(UUID.randomUUID(), TENANT, "corr-2",
+                ConversationEventType.TICKET_CREATED, UUID.randomUUID(), null, UUID.randomUUID());
+        WorkflowTrigger trigger = new WorkflowTrigger(UUID.randomUUID(), TENANT, NOW, WorkflowTrigger.SCHEMA_VERSION,
+                "corr-1", "message_received", UUID.randomUUID(), conversation, UUID.randomUUID(), UUID.randomUUID(),
+                Channel.WHATSAPP, channelId);
         return Stream.of(
                 Arguments.of(Topics.INBOUND_MESSAGES, inbound),
+                Arguments.of(Topics.CONVERSATION_EVENTS, merged),
+                Arguments.of(Topics.CONVERSATION_EVENTS, ticket),
+                Arguments.of(Topics.WORKFLOW_TRIGGERS, trigger),
                 Arguments.of(Topics.outbound(Channel.API), outbound),
                 Arguments.of(Topics.CONVERSATION_EVENTS, event),
                 Arguments.of(Topics.DELIVERY_STATUS, status),

@@ -1,6 +1,7 @@
 package com.custarea.app.api;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -98,6 +99,12 @@ public final class ApiRequest {
     }
 
     /** The JSON body, checked against {@code schemaName}; field-level 400 problems otherwise. */
+    /** The body validated as {@link #json}, or empty when the request has none. */
+    public Optional<JsonNode> optionalJson(String schemaName) {
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        return body == null || body.length == 0 ? Optional.empty() : Optional.of(json(schemaName));
+    }
+
     public JsonNode json(String schemaName) {
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
         if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
@@ -167,6 +174,17 @@ public final class ApiRequest {
 
     public void noContent() {
         HttpResponses.text(exchange, 204, "text/plain", "");
+    }
+
+    /** The texts of an optional JSON array field, null when absent. */
+    public static List<String> texts(JsonNode node, String field) {
+        JsonNode array = node.get(field);
+        if (array == null || array.isNull()) {
+            return null;
+        }
+        List<String> texts = new ArrayList<>();
+        array.forEach(item -> texts.add(item.asText()));
+        return texts;
     }
 
     /** Text of an optional JSON field, null when absent or null. */

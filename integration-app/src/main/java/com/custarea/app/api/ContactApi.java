@@ -9,6 +9,13 @@ import java.util.UUID;
 import com.custarea.app.contacts.ContactImports;
 import com.custarea.app.security.Caller;
 import com.custarea.routes.contacts.ContactService;
+import com.custarea.routes.contacts.ContactView;
+import com.custarea.routes.contacts.MergeResult;
+import com.custarea.routes.support.EventPublisher;
+import com.custarea.routes.support.OutgoingRecord;
+import com.custarea.schemas.ConversationEvent;
+import com.custarea.schemas.ConversationEventType;
+import com.custarea.schemas.Topics;
 import com.custarea.schemas.ContactIdentifier;
 import com.custarea.schemas.IdentifierType;
 import com.custarea.schemas.PayloadJson;
@@ -27,10 +34,12 @@ public class ContactApi {
 
     private final ContactService contacts;
     private final ContactImports imports;
+    private final EventPublisher publisher;
 
-    public ContactApi(ContactService contacts, ContactImports imports) {
+    public ContactApi(ContactService contacts, ContactImports imports, EventPublisher publisher) {
         this.contacts = contacts;
         this.imports = imports;
+        this.publisher = publisher;
     }
 
     public void list(Exchange exchange) {
@@ -55,8 +64,10 @@ public class ContactApi {
         addIdentifier(identifiers, body, "externalId", IdentifierType.EXTERNAL);
         addIdentifier(identifiers, body, "email", IdentifierType.EMAIL);
         addIdentifier(identifiers, body, "phone", IdentifierType.PHONE);
-        request.created(contacts.create(caller.tenantId(), ApiRequest.text(body, "name"), identifiers,
-                attributes(body)));
+        ContactView created = contacts.create(caller.tenantId(), ApiRequest.text(body, "name"), identifiers,
+                attributes(body));
+        announce(request, ConversationEventType.CONTACT_CREATED, created.id(), null);
+        request.created(created);
     }
 
     public void update(Exchange exchange) {
@@ -64,8 +75,10 @@ public class ContactApi {
         Caller caller = request.caller();
         UUID id = request.pathId("id");
         JsonNode body = request.json("contact-update");
-        request.ok(contacts.update(caller.tenantId(), id, body.has("name"), ApiRequest.text(body, "name"),
-                attributes(body)).orElseThrow(() -> notFound(id)));
+        ContactView updated = contacts.update(caller.tenantId(), id, body.has("name"), ApiRequest.text(body, "name"),
+                attributes(body)).orElseThrow(() -> notFound(id));
+        announce(request, ConversationEventType.CONTACT_UPDATED, id, null);
+        request.ok(updated);
     }
 
     public void delete(Exchange exchange) {
@@ -92,7 +105,9 @@ public class ContactApi {
         JsonNode body = request.json("contact-identifier");
         ContactIdentifier identifier = ContactIdentifier.of(IdentifierType.fromWireName(body.get("type").asText()),
                 body.get("value").asText());
-        request.created(contacts.addIdentifier(caller.tenantId(), id, identifier).orElseThrow(() -> notFound(id)));
+        var added = contacts.addIdentifier(caller.tenantId(), id, identifier).orElseThrow(() -> notFound(id));
+        announce(request, ConversationEventType.CONTACT_UPDATED, id, null);
+        request.created(added);
     }
 
     public void merge(Exchange exchange) {
@@ -102,8 +117,10 @@ public class ContactApi {
         JsonNode body = request.json("contact-merge");
         UUID merged = ConversationApi.uuid(body, "mergeContactId");
         boolean force = body.has("force") && body.get("force").asBoolean();
-        request.ok(contacts.merge(caller.tenantId(), id, merged, force, caller.userId())
-                .orElseThrow(() -> ProblemException.notFound("No contacts " + id + " and " + merged + " here")));
+        MergeResult result = contacts.merge(caller.tenantId(), id, merged, force, caller.userId())
+                .orElseThrow(() -> ProblemException.notFound("No contacts " + id + " and " + merged + " here"));
+        announce(request, ConversationEventType.CONTACT_MERGED, result.contactId(), result.mergedContactId());
+        request.ok(result);
     }
 
     public void notes(Exchange exchange) {
@@ -157,5 +174,12 @@ public class ContactApi {
 
     private static ProblemException notFound(UUID id) {
         return ProblemException.notFound("No contact " + id);
+    }
+
+    /** Publishes a contact event once the change is committed, for workflows and webhooks. */
+    private void announce(ApiRequest request, ConversationEventType type, UUID contactId, UUID mergedContactId) {
+        publisher.publish(List.of(OutgoingRecord.of(Topics.CONVERSATION_EVENTS, ConversationEvent.ofContact(
+                UUID.randomUUID(), request.caller().tenantId(), request.correlationId(), type, contactId,
+                mergedContactId))));
     }
 }

@@ -70,7 +70,7 @@ public class ConversationApi {
             ConversationService.Changed created = conversations.create(caller.tenantId(), uuid(body, "contactId"),
                     uuid(body, "channelId"), ApiRequest.text(body, "subject"), assignee, labels(body),
                     ApiRequest.text(body, "priority"), request.correlationId());
-            publisher.publish(List.of(created.event()));
+            publisher.publish(created.events());
             request.created(created.conversation());
         } catch (IllegalArgumentException e) {
             throw ProblemException.notFound("No contact and channel of this tenant that can talk to each other: "
@@ -92,7 +92,7 @@ public class ConversationApi {
                 body.has("subject"), ApiRequest.text(body, "subject"));
         ConversationService.Changed changed = conversations.update(caller.tenantId(), id, change,
                 request.correlationId()).orElseThrow(() -> notFound(id));
-        publisher.publish(List.of(changed.event()));
+        publisher.publish(changed.events());
         request.ok(changed.conversation());
     }
 

@@ -132,4 +132,31 @@ public final class RequestBodies {
     @Schema(name = "SwitchRequest")
     public record Switch(@Schema(example = "true") boolean enabled) {
     }
+
+    @Schema(name = "CreateWebhookSubscriptionRequest")
+    public record CreateWebhookSubscription(@Schema(example = "https://crm.acme.example/custarea-events") String url,
+                                            @Schema(example = "[\"message.created\", \"conversation.status_changed\"]")
+                                            List<String> eventTypes,
+                                            @Schema(example = "CRM sync") String description) {
+    }
+
+    @Schema(name = "UpdateWebhookSubscriptionRequest")
+    public record UpdateWebhookSubscription(String url, List<String> eventTypes, String description,
+                                            @Schema(example = "false") Boolean enabled) {
+    }
+
+    @Schema(name = "ReplayWebhooksRequest")
+    public record ReplayWebhooks(@Schema(description = "none: every dead delivery") List<UUID> deliveryIds) {
+    }
+
+    @Schema(name = "WorkflowRequest", description = "See workflow.schema.json and the README for every trigger, "
+            + "condition and action")
+    public record Workflow(@Schema(example = "Refunds to billing") String name, Boolean enabled,
+                           @Schema(example = "{\"type\": \"keyword_matched\", \"keywords\": [\"refund\"]}")
+                           Map<String, Object> trigger,
+                           @Schema(example = "[{\"field\": \"channel\", \"operator\": \"in\", \"value\": [\"whatsapp\", \"sms\"]}]")
+                           List<Map<String, Object>> conditions,
+                           @Schema(example = "[{\"type\": \"add_label\", \"label\": \"billing\"}, {\"type\": \"send_reply\", \"text\": \"Hi {{contact.name}}, billing will answer shortly.\"}]")
+                           List<Map<String, Object>> actions) {
+    }
 }

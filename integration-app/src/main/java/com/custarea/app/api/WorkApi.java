@@ -6,9 +6,15 @@ import java.util.UUID;
 
 import com.custarea.app.leads.LeadService;
 import com.custarea.app.security.Caller;
+import com.custarea.routes.support.EventPublisher;
+import com.custarea.routes.support.OutgoingRecord;
 import com.custarea.routes.support.Problem;
 import com.custarea.routes.support.ProblemException;
 import com.custarea.routes.tickets.TicketService;
+import com.custarea.routes.tickets.TicketView;
+import com.custarea.schemas.ConversationEvent;
+import com.custarea.schemas.ConversationEventType;
+import com.custarea.schemas.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -22,10 +28,12 @@ public class WorkApi {
 
     private final TicketService tickets;
     private final LeadService leads;
+    private final EventPublisher publisher;
 
-    public WorkApi(TicketService tickets, LeadService leads) {
+    public WorkApi(TicketService tickets, LeadService leads, EventPublisher publisher) {
         this.tickets = tickets;
         this.leads = leads;
+        this.publisher = publisher;
     }
 
     public void listTickets(Exchange exchange) {
@@ -47,10 +55,12 @@ public class WorkApi {
         ApiRequest request = ApiRequest.of(exchange);
         Caller caller = request.caller();
         JsonNode body = request.json("ticket-create");
-        request.created(tickets.create(caller.tenantId(), ApiRequest.text(body, "subject"),
+        TicketView created = tickets.create(caller.tenantId(), ApiRequest.text(body, "subject"),
                 ApiRequest.text(body, "description"), ConversationApi.uuid(body, "conversationId"),
                 ConversationApi.uuid(body, "contactId"), ApiRequest.text(body, "priority"),
-                ConversationApi.uuid(body, "assigneeId"), ApiRequest.text(body, "status")));
+                ConversationApi.uuid(body, "assigneeId"), ApiRequest.text(body, "status"));
+        announce(request, ConversationEventType.TICKET_CREATED, created);
+        request.created(created);
     }
 
     public void updateTicket(Exchange exchange) {
@@ -58,10 +68,12 @@ public class WorkApi {
         Caller caller = request.caller();
         UUID id = request.pathId("id");
         JsonNode body = request.json("ticket-update");
-        request.ok(tickets.update(caller.tenantId(), id, ApiRequest.text(body, "subject"), body.has("description"),
-                ApiRequest.text(body, "description"), ApiRequest.text(body, "status"),
+        TicketView updated = tickets.update(caller.tenantId(), id, ApiRequest.text(body, "subject"),
+                body.has("description"), ApiRequest.text(body, "description"), ApiRequest.text(body, "status"),
                 ApiRequest.text(body, "priority"), body.has("assigneeId"), ConversationApi.uuid(body, "assigneeId"))
-                .orElseThrow(() -> notFound("ticket", id)));
+                .orElseThrow(() -> notFound("ticket", id));
+        announce(request, ConversationEventType.TICKET_UPDATED, updated);
+        request.ok(updated);
     }
 
     public void deleteTicket(Exchange exchange) {
@@ -131,6 +143,13 @@ public class WorkApi {
             }
             return value;
         }).orElse(null);
+    }
+
+    /** Publishes a ticket event once the change is committed, for workflows and webhooks. */
+    private void announce(ApiRequest request, ConversationEventType type, TicketView ticket) {
+        publisher.publish(List.of(OutgoingRecord.of(Topics.CONVERSATION_EVENTS, ConversationEvent.ofTicket(
+                UUID.randomUUID(), request.caller().tenantId(), request.correlationId(), type, ticket.id(),
+                ticket.conversationId(), ticket.contactId()))));
     }
 
     private static ProblemException notFound(String what, UUID id) {

@@ -40,6 +40,13 @@ import org.springframework.test.context.DynamicPropertySource;
                 "custarea.providers.max-retry-delay=400ms",
                 "custarea.providers.max-retries=2",
                 "camel.main.shutdown-timeout=5",
+                // WireMock answers on localhost; every other private address stays refused
+                "custarea.webhooks.allowed-hosts=localhost",
+                "custarea.webhooks.poll-interval=100",
+                "custarea.webhooks.retry.initial-delay=200ms",
+                "custarea.webhooks.retry.max-delay=1s",
+                "custarea.webhooks.retry.max-attempts=8",
+                "custarea.workflows.poll-interval=200",
                 // every test client is 127.0.0.1: per-client limits would throttle the suite; per-address ones stay
                 "custarea.security.login-limit-per-client=100000",
                 "custarea.security.otp-limit-per-client=100000"

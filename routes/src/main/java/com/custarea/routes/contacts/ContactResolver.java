@@ -2,6 +2,7 @@ package com.custarea.routes.contacts;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ public class ContactResolver {
         if (normalised.isEmpty()) {
             throw new InvalidIdentifierException("A contact needs at least one identifier");
         }
-        UUID contactId = claimOrFind(tenantId, normalised.get(0), name);
+        UUID contactId = claimOrFind(tenantId, normalised.get(0), name, new HashSet<>());
         attach(tenantId, contactId, normalised.subList(1, normalised.size()));
         return contactId;
     }
@@ -72,6 +73,12 @@ public class ContactResolver {
      */
     @Transactional(propagation = Propagation.REQUIRED)
     public List<UUID> resolveAll(List<ContactRequest> requests) {
+        return resolveAll(requests, new HashSet<>());
+    }
+
+    /** As {@link #resolveAll(List)}, adding the ids of the contacts it created to {@code created}. */
+    @Transactional(propagation = Propagation.REQUIRED)
+    public List<UUID> resolveAll(List<ContactRequest> requests, Set<UUID> created) {
         List<List<ContactIdentifier>> normalised = requests.stream()
                 .map(request -> normaliseAll(request.identifiers())).toList();
         List<Key> keys = new ArrayList<>();
@@ -91,7 +98,7 @@ public class ContactResolver {
             }
             UUID contactId = identifiers.stream().map(identifier -> known.get(new Key(request.tenantId(), identifier)))
                     .filter(java.util.Objects::nonNull).findFirst()
-                    .orElseGet(() -> claimOrFind(request.tenantId(), identifiers.get(0), request.name()));
+                    .orElseGet(() -> claimOrFind(request.tenantId(), identifiers.get(0), request.name(), created));
             for (ContactIdentifier identifier : identifiers) {
                 Key key = new Key(request.tenantId(), identifier);
                 if (!known.containsKey(key)) {
@@ -129,12 +136,13 @@ public class ContactResolver {
     }
 
     /** Claims {@code identifier} for a new contact, or finds the contact that already has it. */
-    private UUID claimOrFind(UUID tenantId, ContactIdentifier identifier, String name) {
+    private UUID claimOrFind(UUID tenantId, ContactIdentifier identifier, String name, Set<UUID> created) {
         UUID candidate = UUID.randomUUID();
         if (claim(tenantId, identifier, candidate)) {
             jdbc.update("INSERT INTO contacts (id, tenant_id, name) VALUES (:id, :tenantId, :name)",
                     new MapSqlParameterSource().addValue("id", candidate).addValue("tenantId", tenantId)
                             .addValue("name", name));
+            created.add(candidate);
             return candidate;
         }
         return contactOf(tenantId, identifier).orElseThrow(() -> new IllegalStateException(

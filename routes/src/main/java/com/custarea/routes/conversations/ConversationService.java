@@ -117,12 +117,19 @@ public class ConversationService {
                 .addValue("priority", priority == null ? "none" : priority));
         ConversationView view = find(tenantId, id).orElseThrow(() -> new IllegalArgumentException(
                 "The contact has no address to reach it on that channel"));
-        return new Changed(view, event(tenantId, view, ConversationEventType.CONVERSATION_CREATED, correlationId));
+        return new Changed(view, List.of(event(tenantId, view, ConversationEventType.CONVERSATION_CREATED,
+                correlationId)));
     }
 
     /** Applies {@code change} (only the fields it names) and returns the conversation and the event to publish. */
     @Transactional
     public Optional<Changed> update(UUID tenantId, UUID id, ConversationChange change, String correlationId) {
+        Optional<String> before = jdbc.queryForList("""
+                SELECT status FROM conversations WHERE id = :id AND tenant_id = :tenantId FOR UPDATE
+                """, Map.of("id", id, "tenantId", tenantId), String.class).stream().findFirst();
+        if (before.isEmpty()) {
+            return Optional.empty();
+        }
         int updated = jdbc.update("""
                 UPDATE conversations SET
                     status = COALESCE(CAST(:status AS text), status),
@@ -152,8 +159,12 @@ public class ConversationService {
             return Optional.empty();
         }
         ConversationView view = find(tenantId, id).orElseThrow();
-        return Optional.of(new Changed(view, event(tenantId, view, ConversationEventType.CONVERSATION_UPDATED,
-                correlationId)));
+        List<OutgoingRecord> events = new ArrayList<>();
+        events.add(event(tenantId, view, ConversationEventType.CONVERSATION_UPDATED, correlationId));
+        if (!before.get().equals(view.status())) {
+            events.add(event(tenantId, view, ConversationEventType.CONVERSATION_STATUS_CHANGED, correlationId));
+        }
+        return Optional.of(new Changed(view, List.copyOf(events)));
     }
 
     /** Deletes a conversation and its messages; false when the tenant has no such conversation. */
@@ -195,7 +206,8 @@ public class ConversationService {
                                         String correlationId) {
         return OutgoingRecord.of(Topics.CONVERSATION_EVENTS, new ConversationEvent(UUID.randomUUID(), tenantId,
                 Instant.now(), ConversationEvent.SCHEMA_VERSION, correlationId, type, view.id(), view.contactId(),
-                Channel.fromWireName(view.channel()), view.channelId(), null, null, null, null));
+                Channel.fromWireName(view.channel()), view.channelId(), null, null, null, null, null, null,
+                view.status()));
     }
 
     static String escapeLike(String text) {
@@ -224,6 +236,6 @@ public class ConversationService {
     }
 
     /** A conversation after a change, and the event that announces it. */
-    public record Changed(ConversationView conversation, OutgoingRecord event) {
+    public record Changed(ConversationView conversation, List<OutgoingRecord> events) {
     }
 }

@@ -2,10 +2,12 @@ package com.custarea.routes.conversations;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import com.custarea.routes.channels.ChannelRegistry;
@@ -89,7 +91,7 @@ public class IngestStage implements BatchStage<InboundMessage> {
         }
         transaction.executeWithoutResult(tx -> store(new ArrayList<>(ingests.values())));
         for (Ingest ingest : inOrder) {
-            output.addAll(announce(ingest.message, ingest.channel, ingest.stored));
+            output.addAll(announce(ingest.message, ingest.channel, ingest.stored, ingest.newContact));
         }
         return output;
     }
@@ -109,12 +111,13 @@ public class IngestStage implements BatchStage<InboundMessage> {
         if (fresh.isEmpty()) {
             return;
         }
+        Set<UUID> createdContacts = new HashSet<>();
         List<UUID> contactIds = contacts.resolveAll(fresh.stream().map(ingest -> {
             List<ContactIdentifier> identifiers = new ArrayList<>();
             identifiers.add(ingest.message.sender());
             identifiers.addAll(ingest.message.otherIdentifiers());
             return new ContactRequest(ingest.message.tenantId(), identifiers, ingest.message.senderName());
-        }).toList());
+        }).toList(), createdContacts);
         List<ThreadRequest> threadRequests = new ArrayList<>();
         for (int i = 0; i < fresh.size(); i++) {
             Ingest ingest = fresh.get(i);
@@ -135,16 +138,23 @@ public class IngestStage implements BatchStage<InboundMessage> {
             } else {
                 ingest.stored = new StoredMessage(id, threads.get(i).conversationId(), contactIds.get(i),
                         threads.get(i).created());
+                ingest.newContact = createdContacts.contains(contactIds.get(i));
             }
         }
         messages.touchConversations(fresh.stream()
                 .map(ingest -> Map.entry(ingest.message.tenantId(), ingest.stored.conversationId())).toList(), true);
     }
 
-    private List<OutgoingRecord> announce(InboundMessage message, ChannelSettings channel, StoredMessage stored) {
+    private List<OutgoingRecord> announce(InboundMessage message, ChannelSettings channel, StoredMessage stored,
+                                          boolean newContact) {
         Instant now = Instant.now();
         UUID contactId = stored.contactId();
-        List<OutgoingRecord> output = new ArrayList<>(3);
+        List<OutgoingRecord> output = new ArrayList<>(4);
+        if (newContact) {
+            output.add(OutgoingRecord.of(Topics.CONVERSATION_EVENTS, ConversationEvent.ofContact(
+                    DeterministicIds.of("contact.created", contactId), message.tenantId(), message.correlationId(),
+                    ConversationEventType.CONTACT_CREATED, contactId, null)));
+        }
         if (stored.firstOfConversation()) {
             output.add(OutgoingRecord.of(Topics.CONVERSATION_EVENTS, new ConversationEvent(
                     DeterministicIds.of("conversation.created", stored.conversationId()), message.tenantId(), now,
@@ -178,6 +188,7 @@ public class IngestStage implements BatchStage<InboundMessage> {
         final InboundMessage message;
         final ChannelSettings channel;
         StoredMessage stored;
+        boolean newContact;
 
         Ingest(InboundMessage message, ChannelSettings channel) {
             this.message = message;

@@ -37,6 +37,14 @@ public class TicketService {
     @Transactional
     public TicketView create(UUID tenantId, String subject, String description, UUID conversationId, UUID contactId,
                              String priority, UUID assigneeId, String status) {
+        return create(UUID.randomUUID(), tenantId, subject, description, conversationId, contactId, priority,
+                assigneeId, status);
+    }
+
+    /** Opens a ticket with a given id; opening the same id again changes nothing (a workflow's redelivery). */
+    @Transactional
+    public TicketView create(UUID id, UUID tenantId, String subject, String description, UUID conversationId,
+                             UUID contactId, String priority, UUID assigneeId, String status) {
         UUID contact = contactId;
         if (conversationId != null) {
             UUID ofConversation = jdbc.query("SELECT contact_id FROM conversations WHERE id = :id AND tenant_id = :t",
@@ -47,12 +55,12 @@ public class TicketService {
         }
         requireOwned(tenantId, "contacts", contact, "contact");
         requireOwned(tenantId, "users", assigneeId, "user");
-        UUID id = UUID.randomUUID();
         jdbc.update("""
                 INSERT INTO tickets (id, tenant_id, conversation_id, contact_id, subject, description, status,
                                      priority, assignee_id)
                 VALUES (:id, :tenantId, :conversationId, :contactId, :subject, :description, :status, :priority,
                         :assigneeId)
+                ON CONFLICT (id) DO NOTHING
                 """, new MapSqlParameterSource().addValue("id", id).addValue("tenantId", tenantId)
                 .addValue("conversationId", conversationId).addValue("contactId", contact)
                 .addValue("subject", subject).addValue("description", description)

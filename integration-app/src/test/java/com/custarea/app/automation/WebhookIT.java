@@ -1,0 +1,187 @@
+package com.custarea.app.automation;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import com.custarea.app.support.DashboardIntegrationTest;
+import com.custarea.app.support.JsonClient;
+import com.custarea.routes.api.ApiChannelHeaders;
+import com.custarea.routes.support.HmacSignatures;
+import com.custarea.schemas.PayloadJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import org.junit.jupiter.api.Test;
+
+class WebhookIT extends DashboardIntegrationTest {
+
+    @Test
+    void aReceiverThatIsDownForAWhileGetsEveryEventOncePerDeliveryIdSigned() {
+        Session admin = registerTenant();
+        TestChannel channel = apiChannelOf(admin, false);
+        String path = "/hooks/" + UUID.randomUUID();
+        StubMapping down = TENANT_SYSTEMS.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(503)));
+        JsonClient.Answer subscribed = subscribe(admin, path, List.of("contact.created", "ticket.created",
+                "conversation.created", "message.created"));
+        String secret = subscribed.json().get("secret").asText();
+        assertThat(secret).startsWith("whsec_");
+        assertThat(api.get("/api/webhook-subscriptions/" + subscribed.json().get("id").asText(),
+                admin.accessToken()).json().has("secret")).as("the secret is shown once").isFalse();
+
+        String contact = api.post("/api/contacts", admin.accessToken(), json(Map.of("name", "Ada",
+                "externalId", "ada-1"))).json().get("id").asText();
+        assertThat(api.post("/api/tickets", admin.accessToken(), json(Map.of("subject", "Broken",
+                "contactId", contact))).status()).isEqualTo(201);
+        assertThat(client.postMessage(channel.channelId(), channel.secret(),
+                "{\"messageId\":\"wh-1\",\"sender\":{\"id\":\"newcomer\"},\"text\":\"hello\"}").statusCode())
+                .isEqualTo(202);
+        // a new sender: contact.created (from ingest), conversation.created, message.created; and the two above
+        int expected = 5;
+
+        // every delivery has failed at least once before the receiver comes back
+        await().atMost(Duration.ofSeconds(30)).until(() -> events(path).stream()
+                .map(event -> event.getRequest().getHeader(ApiChannelHeaders.DELIVERY_ID)).distinct().count()
+                >= expected);
+        TENANT_SYSTEMS.removeStub(down);
+        TENANT_SYSTEMS.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(204)));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(accepted(path)).hasSize(expected));
+        List<ServeEvent> accepted = accepted(path);
+        Map<String, Long> perDeliveryId = accepted.stream().collect(Collectors.groupingBy(
+                event -> event.getRequest().getHeader(ApiChannelHeaders.DELIVERY_ID), Collectors.counting()));
+        assertThat(perDeliveryId).hasSize(expected).allSatisfy((id, count) -> assertThat(count).isEqualTo(1));
+        assertThat(accepted.stream().map(event -> event.getRequest().getHeader(ApiChannelHeaders.EVENT)))
+                .containsExactlyInAnyOrder("contact.created", "contact.created", "ticket.created",
+                        "conversation.created", "message.created");
+        for (ServeEvent event : events(path)) {
+            byte[] body = event.getRequest().getBody();
+            long timestamp = Long.parseLong(event.getRequest().getHeader(ApiChannelHeaders.TIMESTAMP));
+            assertThat(event.getRequest().getHeader(ApiChannelHeaders.SIGNATURE))
+                    .isEqualTo("sha256=" + HmacSignatures.timestampedSha256Hex(secret, timestamp, body));
+            JsonNode payload = PayloadJson.tree(new String(body, StandardCharsets.UTF_8));
+            assertThat(payload.get("tenantId").asText()).isEqualTo(admin.tenantId().toString());
+            assertThat(payload.get("type").asText()).isEqualTo(event.getRequest().getHeader(ApiChannelHeaders.EVENT));
+        }
+        // nothing more arrives once everything is delivered
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                .untilAsserted(() -> assertThat(accepted(path)).hasSize(expected));
+        JsonNode log = api.get("/api/webhook-subscriptions/" + subscribed.json().get("id").asText()
+                + "/deliveries", admin.accessToken()).json();
+        assertThat(log.get("items")).hasSize(expected).allSatisfy(delivery -> {
+            assertThat(delivery.get("status").asText()).isEqualTo("delivered");
+            assertThat(delivery.get("log").get(0).get("statusCode").asInt()).isEqualTo(503);
+            assertThat(delivery.get("log").get(delivery.get("attempts").asInt() - 1).get("statusCode").asInt())
+                    .isEqualTo(204);
+        });
+    }
+
+    @Test
+    void aDeliveryThatNeverSucceedsIsDeadUntilReplayedAndReplayingTwiceSendsItOnce() {
+        Session admin = registerTenant();
+        String path = "/hooks/" + UUID.randomUUID();
+        StubMapping broken = TENANT_SYSTEMS.stubFor(post(urlPathEqualTo(path))
+                .willReturn(aResponse().withStatus(500)));
+        String id = subscribe(admin, path, List.of("contact.updated")).json().get("id").asText();
+        String contact = api.post("/api/contacts", admin.accessToken(), json(Map.of("externalId", "x-1")))
+                .json().get("id").asText();
+        assertThat(api.patch("/api/contacts/" + contact, admin.accessToken(), json(Map.of("name", "Renamed")))
+                .status()).isEqualTo(200);
+
+        JsonNode dead = await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/webhook-subscriptions/"
+                + id + "/deliveries?status=dead", admin.accessToken()).json().get("items"), items -> items.size() == 1)
+                .get(0);
+        // custarea.webhooks.retry.max-attempts is 8 in the tests
+        assertThat(dead.get("attempts").asInt()).isEqualTo(8);
+        assertThat(dead.get("log")).hasSize(8).allSatisfy(attempt ->
+                assertThat(attempt.get("statusCode").asInt()).isEqualTo(500));
+        assertThat(events(path)).hasSize(8);
+
+        TENANT_SYSTEMS.removeStub(broken);
+        TENANT_SYSTEMS.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200)));
+        JsonClient.Answer replay = api.post("/api/webhook-subscriptions/" + id + "/replay", admin.accessToken(),
+                json(Map.of("deliveryIds", List.of(dead.get("id").asText()))));
+        assertThat(replay.status()).isEqualTo(202);
+        assertThat(replay.json().get("queued").asInt()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(accepted(path)).hasSize(1));
+        assertThat(api.post("/api/webhook-subscriptions/" + id + "/replay", admin.accessToken(), null).json()
+                .get("queued").asInt()).isZero();
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(accepted(path)).hasSize(1));
+        assertThat(accepted(path).get(0).getRequest().getHeader(ApiChannelHeaders.DELIVERY_ID))
+                .isEqualTo(dead.get("id").asText());
+    }
+
+    @Test
+    void urlsOnLoopbackOrPrivateNetworksAndUnknownEventTypesAreRefused() {
+        Session admin = registerTenant();
+        for (String url : List.of("http://127.0.0.1:8080/hook", "http://10.1.2.3/hook", "http://192.168.0.10/x",
+                "http://169.254.169.254/latest/meta-data", "http://[::1]:9000/x", "http://[fd00::1]/x",
+                "http://100.64.0.1/x", "ftp://files.example/x", "http://user:pw@localhost/x")) {
+            JsonClient.Answer refused = api.post("/api/webhook-subscriptions", admin.accessToken(), json(Map.of(
+                    "url", url, "eventTypes", List.of("message.created"))));
+            assertThat(refused.status()).as(url).isEqualTo(400);
+            assertThat(refused.json().get("errors").get(0).get("pointer").asText()).isEqualTo("/url");
+        }
+        JsonClient.Answer unknownType = api.post("/api/webhook-subscriptions", admin.accessToken(), json(Map.of(
+                "url", TENANT_SYSTEMS.baseUrl() + "/x", "eventTypes", List.of("message.deleted"))));
+        assertThat(unknownType.status()).isEqualTo(400);
+        assertThat(unknownType.json().get("errors").get(0).get("pointer").asText()).startsWith("/eventTypes/0");
+        assertThat(api.get("/api/webhook-subscriptions", admin.accessToken()).json().get("items")).isEmpty();
+    }
+
+    @Test
+    void subscriptionsAndEventsStayWithinTheirTenant() {
+        Session a = registerTenant();
+        Session b = registerTenant();
+        String pathA = "/hooks/" + UUID.randomUUID();
+        String pathB = "/hooks/" + UUID.randomUUID();
+        TENANT_SYSTEMS.stubFor(post(urlPathEqualTo(pathA)).willReturn(aResponse().withStatus(200)));
+        TENANT_SYSTEMS.stubFor(post(urlPathEqualTo(pathB)).willReturn(aResponse().withStatus(200)));
+        String idA = subscribe(a, pathA, List.of("contact.created")).json().get("id").asText();
+        subscribe(b, pathB, List.of("contact.created"));
+
+        api.post("/api/contacts", a.accessToken(), json(Map.of("externalId", "only-a")));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(accepted(pathA)).hasSize(1));
+        assertThat(accepted(pathB)).isEmpty();
+
+        for (JsonClient.Answer answer : List.of(
+                api.get("/api/webhook-subscriptions/" + idA, b.accessToken()),
+                api.get("/api/webhook-subscriptions/" + idA + "/deliveries", b.accessToken()),
+                api.post("/api/webhook-subscriptions/" + idA + "/replay", b.accessToken(), null),
+                api.patch("/api/webhook-subscriptions/" + idA, b.accessToken(), json(Map.of("enabled", false))),
+                api.delete("/api/webhook-subscriptions/" + idA, b.accessToken()))) {
+            assertThat(answer.status()).isEqualTo(404);
+        }
+        assertThat(api.get("/api/webhook-subscriptions", b.accessToken()).json().get("items")).hasSize(1);
+        Session agent = inviteAgent(a);
+        assertThat(api.get("/api/webhook-subscriptions", agent.accessToken()).status()).isEqualTo(403);
+        assertThat(api.get("/api/webhook-subscriptions/" + idA, a.accessToken()).json().get("enabled").asBoolean())
+                .isTrue();
+    }
+
+    private JsonClient.Answer subscribe(Session admin, String path, List<String> types) {
+        JsonClient.Answer answer = api.post("/api/webhook-subscriptions", admin.accessToken(), json(Map.of(
+                "url", TENANT_SYSTEMS.baseUrl() + path, "eventTypes", types, "description", "test receiver")));
+        assertThat(answer.status()).as(answer.raw().body()).isEqualTo(201);
+        return answer;
+    }
+
+    private static List<ServeEvent> events(String path) {
+        return TENANT_SYSTEMS.getAllServeEvents().stream()
+                .filter(event -> event.getRequest().getUrl().equals(path)).toList();
+    }
+
+    private static List<ServeEvent> accepted(String path) {
+        return events(path).stream().filter(event -> event.getResponse().getStatus() / 100 == 2).toList();
+    }
+}
