@@ -6,8 +6,11 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
+import com.custarea.schemas.PayloadJson;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -41,5 +44,33 @@ class DockerComposeFileTest {
             assertThat(ROOT.resolve(build.get("dockerfile").toString())).as(built + " Dockerfile").exists();
         }
         assertThat(ROOT.resolve("ops/prometheus.yml")).exists();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void grafanaLoadsTheDashboardFromTheRepositoryAgainstThePrometheusDataSource() throws IOException {
+        Map<String, Object> compose;
+        try (Reader reader = Files.newBufferedReader(ROOT.resolve("docker-compose.yml"))) {
+            compose = new Yaml().load(reader);
+        }
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+        assertThat(services).containsKeys("grafana", "kafka-ui");
+        for (Object volume : (List<Object>) services.get("grafana").get("volumes")) {
+            String source = volume.toString().split(":")[0];
+            assertThat(ROOT.resolve(source)).as(source).exists();
+        }
+        Map<String, Object> datasources;
+        try (Reader reader = Files.newBufferedReader(ROOT.resolve(
+                "ops/grafana/provisioning/datasources/prometheus.yml"))) {
+            datasources = new Yaml().load(reader);
+        }
+        String uid = ((List<Map<String, Object>>) datasources.get("datasources")).get(0).get("uid").toString();
+        JsonNode dashboard = PayloadJson.tree(Files.readString(ROOT.resolve(
+                "ops/grafana/dashboards/custarea-overview.json")));
+        assertThat(dashboard.get("panels")).isNotEmpty().allSatisfy(panel -> {
+            assertThat(panel.get("datasource").get("uid").asText()).isEqualTo(uid);
+            assertThat(panel.get("targets")).isNotEmpty().allSatisfy(target ->
+                    assertThat(target.get("expr").asText()).containsPattern("(custarea|camel)_"));
+        });
     }
 }

@@ -10,6 +10,7 @@ import com.custarea.routes.channels.ChannelSettings;
 import com.custarea.routes.support.HmacSignatures;
 import com.custarea.routes.support.ProblemException;
 import com.custarea.schemas.Channel;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Message;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -26,21 +27,38 @@ public class ApiChannelAuthenticator {
     private final ChannelRegistry channels;
     private final Duration tolerance;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     @Autowired
     public ApiChannelAuthenticator(ChannelRegistry channels,
-                                   @Value("${custarea.channels.api.timestamp-tolerance:5m}") Duration tolerance) {
-        this(channels, tolerance, Clock.systemUTC());
+                                   @Value("${custarea.channels.api.timestamp-tolerance:5m}") Duration tolerance,
+                                   MeterRegistry meters) {
+        this(channels, tolerance, Clock.systemUTC(), meters);
     }
 
-    ApiChannelAuthenticator(ChannelRegistry channels, Duration tolerance, Clock clock) {
+    ApiChannelAuthenticator(ChannelRegistry channels, Duration tolerance, Clock clock, MeterRegistry meters) {
         this.channels = channels;
         this.tolerance = tolerance;
         this.clock = clock;
+        this.meters = meters;
     }
 
-    /** The channel the request is for, once its signature is verified; otherwise a 401 or 404 problem. */
+    /**
+     * The channel the request is for, once its signature is verified; otherwise a 401 or 404 problem (a refused
+     * signature is counted in {@code custarea.webhooks.rejected}).
+     */
     public ChannelSettings verify(Message request, byte[] body) {
+        try {
+            return check(request, body);
+        } catch (ProblemException problem) {
+            if (problem.status() == 401) {
+                meters.counter("custarea.webhooks.rejected", "provider", "api", "reason", problem.slug()).increment();
+            }
+            throw problem;
+        }
+    }
+
+    private ChannelSettings check(Message request, byte[] body) {
         ChannelSettings channel = channel(request.getHeader(ApiChannelHeaders.CHANNEL_ID_PARAM, String.class));
         String timestampHeader = request.getHeader(ApiChannelHeaders.TIMESTAMP, String.class);
         String signature = request.getHeader(ApiChannelHeaders.SIGNATURE, String.class);

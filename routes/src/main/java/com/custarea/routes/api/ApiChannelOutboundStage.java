@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import com.custarea.routes.support.BatchStage;
 import com.custarea.routes.support.DeadLetters;
+import com.custarea.routes.support.Correlation;
 import com.custarea.routes.support.DeliveryReports;
 import com.custarea.routes.support.OutgoingRecord;
 import com.custarea.routes.support.PermanentFailure;
@@ -94,7 +95,7 @@ public class ApiChannelOutboundStage implements BatchStage<OutboundMessage> {
     }
 
     private SendOutcome send(OutboundMessage message) {
-        try {
+        try (var correlation = Correlation.scope(message.correlationId())) {
             producer.requestBody(ApiCallbackRoute.ENDPOINT, message);
             return SendOutcome.sent(message.messageId(), message.messageId().toString());
         } catch (CamelExecutionException e) {

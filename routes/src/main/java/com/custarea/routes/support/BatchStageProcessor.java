@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.custarea.schemas.EventEnvelope;
+import com.custarea.schemas.TopicSpec;
 import com.custarea.schemas.PayloadValidator;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,10 +41,12 @@ public final class BatchStageProcessor<I extends EventEnvelope> implements Proce
     private final String stageName;
     private final Timer batchTimer;
     private final DistributionSummary batchSizes;
+    private final MeterRegistry meters;
 
     public BatchStageProcessor(BatchStage<I> stage, String stageName, MeterRegistry meters) {
         this.stage = stage;
         this.stageName = stageName;
+        this.meters = meters;
         this.batchTimer = Timer.builder("custarea.stage.batch")
                 .description("Time a pipeline stage takes to process one batch, publishing excluded")
                 .tag("stage", stageName)
@@ -94,7 +97,19 @@ public final class BatchStageProcessor<I extends EventEnvelope> implements Proce
         if (!decoded.isEmpty()) {
             output.addAll(processIsolatingPoison(decoded));
         }
+        countDeadLetters(output);
         exchange.getMessage().setBody(KafkaRecords.toMessages(exchange.getContext(), output));
+    }
+
+    /** Counts the records this batch dead-letters, per original topic ({@code custarea.dlq.records}). */
+    private void countDeadLetters(List<OutgoingRecord> output) {
+        for (OutgoingRecord record : output) {
+            if (record.topic().endsWith(TopicSpec.DEAD_LETTER_SUFFIX)) {
+                meters.counter("custarea.dlq.records", "topic", record.topic().substring(0,
+                        record.topic().length() - TopicSpec.DEAD_LETTER_SUFFIX.length()), "stage", stageName)
+                        .increment();
+            }
+        }
     }
 
     private List<OutgoingRecord> processIsolatingPoison(List<StageRecord<I>> decoded) {
@@ -114,7 +129,7 @@ public final class BatchStageProcessor<I extends EventEnvelope> implements Proce
                     batchFailure.toString());
             List<OutgoingRecord> output = new ArrayList<>();
             for (StageRecord<I> record : decoded) {
-                try {
+                try (var correlation = Correlation.scope(record.payload().correlationId())) {
                     output.addAll(stage.process(List.of(record)));
                 } catch (RuntimeException recordFailure) {
                     if (TransientFailures.isTransient(recordFailure)) {

@@ -26,6 +26,7 @@ public final class KafkaRecords {
         message.setHeader(KafkaConstants.KEY, topic.keyFor(payload));
         if (payload.correlationId() != null) {
             message.setHeader(CustAreaHeaders.CORRELATION_ID, payload.correlationId());
+            Correlation.bind(message.getExchange(), payload.correlationId());
         }
         message.setBody(PayloadJson.write(payload));
     }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import com.custarea.schemas.OutboundMessage;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -20,6 +21,8 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Repository
 public class SendLedger {
+
+    private final MeterRegistry meters;
 
     /** What to do with a message whose last attempt has no recorded outcome (the process died during the call). */
     public enum UnknownOutcome {
@@ -40,7 +43,8 @@ public class SendLedger {
 
     private final NamedParameterJdbcTemplate jdbc;
 
-    public SendLedger(NamedParameterJdbcTemplate jdbc) {
+    public SendLedger(NamedParameterJdbcTemplate jdbc, MeterRegistry meters) {
+        this.meters = meters;
         this.jdbc = jdbc;
     }
 
@@ -113,19 +117,28 @@ public class SendLedger {
         }
         List<SendOutcome> sorted = outcomes.stream().sorted(java.util.Comparator.comparing(SendOutcome::messageId))
                 .toList();
-        jdbc.update("""
+        Map<UUID, SendOutcome> byId = new java.util.HashMap<>();
+        sorted.forEach(outcome -> byId.put(outcome.messageId(), outcome));
+        jdbc.query("""
                 UPDATE send_ledger l
                 SET state = outcome.state, provider_message_id = COALESCE(outcome.provider_id, l.provider_message_id),
                     last_error = outcome.error, updated_at = now()
                 FROM unnest(CAST(:ids AS uuid[]), CAST(:states AS text[]), CAST(:providerIds AS text[]),
                             CAST(:errors AS text[])) AS outcome(id, state, provider_id, error)
                 WHERE l.message_id = outcome.id
+                RETURNING l.message_id, l.channel
                 """, new MapSqlParameterSource()
                 .addValue("ids", SqlArrays.uuids(sorted.stream().map(SendOutcome::messageId).toList()))
                 .addValue("states", SqlArrays.texts(sorted.stream().map(SendLedger::ledgerState).toList()))
                 .addValue("providerIds", SqlArrays.texts(sorted.stream().map(SendOutcome::providerMessageId)
                         .toList()))
-                .addValue("errors", SqlArrays.texts(sorted.stream().map(SendOutcome::error).toList())));
+                .addValue("errors", SqlArrays.texts(sorted.stream().map(SendOutcome::error).toList())),
+                row -> {
+                    SendOutcome outcome = byId.get(row.getObject("message_id", UUID.class));
+                    meters.counter("custarea.provider.outcomes", "channel", row.getString("channel"),
+                            "result", ledgerState(outcome), "code",
+                            outcome.errorCode() == null ? "none" : outcome.errorCode()).increment();
+                });
     }
 
     private static String ledgerState(SendOutcome outcome) {

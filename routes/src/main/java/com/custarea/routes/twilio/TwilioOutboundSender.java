@@ -22,6 +22,7 @@ import com.custarea.routes.conversations.MessageStore;
 import com.custarea.routes.conversations.OutboundTemplates;
 import com.custarea.routes.email.SandboxOutbox;
 import com.custarea.routes.support.DeadLetters;
+import com.custarea.routes.support.Correlation;
 import com.custarea.routes.support.DeliveryReports;
 import com.custarea.routes.support.OutgoingRecord;
 import com.custarea.routes.support.PermanentFailure;
@@ -167,7 +168,7 @@ public class TwilioOutboundSender {
     }
 
     private SendOutcome call(Channel channel, OutboundMessage message, TwilioAccount account) {
-        try {
+        try (var correlation = Correlation.scope(message.correlationId())) {
             Message sent = producer.requestBodyAndHeaders(TwilioSendRoute.ENDPOINT, null,
                     headers(channel, message, account), Message.class);
             return SendOutcome.sent(message.messageId(), sent.getSid());
