@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import com.custarea.routes.api.ApiCallbackRequestBuilder;
+import com.custarea.routes.api.ApiChannelRateLimits;
 import com.custarea.routes.channels.ChannelRegistry;
 import com.custarea.routes.channels.ChannelSettings;
 import com.custarea.routes.conversations.MessageStore;
@@ -67,8 +68,10 @@ public final class PipelineBenchmark {
                              "--logging.level.root=WARN", "--logging.level.com.custarea=WARN")) {
             UUID tenantId = app.getBean(TenantRepository.class).create("Bench");
             String secret = "bench-secret-" + UUID.randomUUID();
+            // the benchmark measures the pipeline, not the per-channel rate limit
             ChannelSettings channel = app.getBean(ChannelRegistry.class).create(tenantId, Channel.API, "Bench",
-                    Map.of(ApiCallbackRequestBuilder.CALLBACK_URL_SETTING, receiver.url()), secret, true);
+                    Map.of(ApiCallbackRequestBuilder.CALLBACK_URL_SETTING, receiver.url(),
+                            ApiChannelRateLimits.SETTING, "1000000"), secret, true);
             String baseUrl = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
             System.out.println("CustArea at " + baseUrl + ", callbacks to " + receiver.url());
             LoadGenerator load = new LoadGenerator(baseUrl, channel.id(), secret, 1);

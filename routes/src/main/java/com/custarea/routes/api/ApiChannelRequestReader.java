@@ -30,11 +30,14 @@ public class ApiChannelRequestReader {
 
     private final ApiChannelAuthenticator authenticator;
     private final int maxBodyBytes;
+    private final ApiChannelRateLimits rateLimits;
 
     public ApiChannelRequestReader(ApiChannelAuthenticator authenticator,
-                                   @Value("${custarea.channels.api.max-body-bytes:262144}") int maxBodyBytes) {
+                                   @Value("${custarea.channels.api.max-body-bytes:262144}") int maxBodyBytes,
+                                   ApiChannelRateLimits rateLimits) {
         this.authenticator = authenticator;
         this.maxBodyBytes = maxBodyBytes;
+        this.rateLimits = rateLimits;
     }
 
     /** Verifies and parses the request against {@code schemaName}. */
@@ -54,6 +57,7 @@ public class ApiChannelRequestReader {
                     + maxBodyBytes + " are accepted");
         }
         ChannelSettings channel = authenticator.verify(request, body);
+        rateLimits.acquire(channel);
         JsonNode json;
         try {
             json = PayloadJson.tree(new String(body, java.nio.charset.StandardCharsets.UTF_8));
