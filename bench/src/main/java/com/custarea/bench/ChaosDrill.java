@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -57,6 +59,7 @@ public final class ChaosDrill {
     private final int appKills;
     private final int brokerKills;
     private final int workers;
+    private final int outageSeconds;
     private final int appPort = freePort();
     private final int kafkaPort = freePort();
     private final int postgresPort = freePort();
@@ -70,7 +73,8 @@ public final class ChaosDrill {
     private String jdbcUrl;
     private String mongoUri;
 
-    private ChaosDrill(Path dir, int messages, int appKills, int brokerKills, int workers) {
+    private ChaosDrill(Path dir, int messages, int appKills, int brokerKills, int workers, int outageSeconds) {
+        this.outageSeconds = outageSeconds;
         this.dir = dir;
         this.messages = messages;
         this.appKills = appKills;
@@ -79,19 +83,21 @@ public final class ChaosDrill {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new java.util.HashMap<>(Map.of("--messages", "10000", "--app-kills", "20",
-                "--broker-kills", "5", "--workers", "8"));
+        Map<String, String> options = new HashMap<>(Map.of("--messages", "10000", "--app-kills", "20",
+                "--broker-kills", "5", "--workers", "8", "--db-outage-seconds", "0"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i], args[i + 1]);
         }
         Path dir = Files.createTempDirectory("custarea-chaos");
         new ChaosDrill(dir, Integer.parseInt(options.get("--messages")), Integer.parseInt(options.get("--app-kills")),
-                Integer.parseInt(options.get("--broker-kills")), Integer.parseInt(options.get("--workers"))).run();
+                Integer.parseInt(options.get("--broker-kills")), Integer.parseInt(options.get("--workers")),
+                Integer.parseInt(options.get("--db-outage-seconds"))).run();
     }
 
     private void run() throws Exception {
         System.out.printf(Locale.ROOT, "Chaos drill %s: %d messages, %d application kills, %d broker kills, "
-                + "processes' logs in %s%n", Instant.now(), messages, appKills, brokerKills, dir);
+                + "%d s database outage, processes' logs in %s%n", Instant.now(), messages, appKills, brokerKills,
+                outageSeconds, dir);
         HttpServer receiver = receiver();
         Managed databases = new Managed("databases", serviceCommand("databases", dir.resolve("databases").toString(),
                 Integer.toString(postgresPort), Integer.toString(mongoPort)), Map.of());
@@ -146,8 +152,11 @@ public final class ChaosDrill {
             System.out.printf(Locale.ROOT, "%6.1f s: %d accepted; killed the %s (%d application, %d broker kills)%n",
                     seconds(started), accepted.get(), killBroker ? "broker" : "application", appKilled, brokerKilled);
         }
+        if (outageSeconds > 0) {
+            databaseOutage(started);
+        }
         senders.shutdown();
-        while (!senders.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS)) {
+        while (!senders.awaitTermination(1, TimeUnit.SECONDS)) {
             // the workers retry each message until it is accepted
         }
         Instant allAccepted = Instant.now();
@@ -175,6 +184,26 @@ public final class ChaosDrill {
         boolean passed = delivered.size() == messages && stored[0] == messages && stored[1] == messages;
         System.out.println(passed ? "PASSED: nothing lost, nothing stored twice" : "FAILED");
         System.exit(passed ? 0 : 1);
+    }
+
+    /** Halfway through, stops PostgreSQL for the outage and reports what the webhooks saw meanwhile. */
+    private void databaseOutage(Instant started) throws Exception {
+        while (accepted.get() < messages / 2) {
+            Thread.sleep(50);
+        }
+        int acceptedBefore = accepted.get();
+        long refusedBefore = refusedAttempts.get();
+        Files.writeString(dir.resolve("databases").resolve(ServiceProcess.PAUSE_FILE), Integer.toString(outageSeconds));
+        System.out.printf(Locale.ROOT, "%6.1f s: %d accepted; stopping PostgreSQL for %d s%n", seconds(started),
+                acceptedBefore, outageSeconds);
+        while (Files.exists(dir.resolve("databases").resolve(ServiceProcess.PAUSE_FILE))) {
+            Thread.sleep(100);
+        }
+        System.out.printf(Locale.ROOT, "%6.1f s: PostgreSQL is back; during the outage %d messages were "
+                        + "acknowledged and %d attempts refused%n", seconds(started), accepted.get() - acceptedBefore,
+                refusedAttempts.get() - refusedBefore);
+        System.out.printf(Locale.ROOT, "RESULT database outage %d s: acknowledged %d, refused attempts %d%n",
+                outageSeconds, accepted.get() - acceptedBefore, refusedAttempts.get() - refusedBefore);
     }
 
     private void sendUntilAccepted(String channelId, String secret, int id) {
@@ -362,7 +391,7 @@ public final class ChaosDrill {
 
         void stop() throws InterruptedException {
             process.destroy();
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         }

@@ -102,7 +102,12 @@ public final class ApiRequest {
     /** The body validated as {@link #json}, or empty when the request has none. */
     public Optional<JsonNode> optionalJson(String schemaName) {
         byte[] body = exchange.getMessage().getBody(byte[].class);
-        return body == null || body.length == 0 ? Optional.empty() : Optional.of(json(schemaName));
+        if (body == null || body.length == 0) {
+            return Optional.empty();
+        }
+        // the body may be a stream that reads once: keep what was read for json()
+        exchange.getMessage().setBody(body);
+        return Optional.of(json(schemaName));
     }
 
     public JsonNode json(String schemaName) {

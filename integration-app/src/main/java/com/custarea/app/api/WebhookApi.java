@@ -2,9 +2,11 @@ package com.custarea.app.api;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import com.custarea.app.security.Caller;
+import com.custarea.routes.support.Problem;
 import com.custarea.routes.support.ProblemException;
 import com.custarea.routes.webhooks.WebhookDeliveries;
 import com.custarea.routes.webhooks.WebhookSubscriptions;
@@ -16,7 +18,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class WebhookApi {
 
-    private static final java.util.Set<String> DELIVERY_STATUSES = java.util.Set.of("pending", "delivered", "dead");
+    private static final Set<String> DELIVERY_STATUSES = Set.of("pending", "delivered", "dead");
 
     private final WebhookSubscriptions subscriptions;
     private final WebhookDeliveries deliveries;
@@ -74,7 +76,7 @@ public class WebhookApi {
         String status = request.query("status").orElse(null);
         if (status != null && !DELIVERY_STATUSES.contains(status)) {
             throw ProblemException.badRequest("Unknown status " + status, List.of(
-                    new com.custarea.routes.support.Problem.FieldError("/status", "must be one of "
+                    new Problem.FieldError("/status", "must be one of "
                             + DELIVERY_STATUSES)));
         }
         request.ok(deliveries.list(caller.tenantId(), id, status, request.cursor(), request.limit()));

@@ -1,6 +1,7 @@
 package com.custarea.app.ops;
 
 import com.custarea.app.api.DashboardApiRoutes;
+import com.custarea.app.api.OpenApiRoutes;
 import org.apache.camel.model.rest.RestParamType;
 import org.springframework.stereotype.Component;
 
@@ -16,7 +17,7 @@ public class DeadLetterRoutes extends DashboardApiRoutes {
 
     @Override
     public void configure() {
-        rest("/api/ops/dlq").tag("Ops").security(com.custarea.app.api.OpenApiRoutes.BEARER)
+        rest("/api/ops/dlq").tag("Ops").security(OpenApiRoutes.BEARER)
                 .get().id("dlq-summary").produces("application/json")
                     .description("Per pipeline topic: how many of the tenant's records were dead-lettered, and how "
                             + "many of those were replayed").to(handler("dlq-summary"))

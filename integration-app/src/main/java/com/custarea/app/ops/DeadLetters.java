@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,7 +166,7 @@ public class DeadLetters {
                 }
             }
         }
-        records.sort(java.util.Comparator.comparing(DeadLetterRecord::timestamp)
+        records.sort(Comparator.comparing(DeadLetterRecord::timestamp)
                 .thenComparingInt(DeadLetterRecord::partition).thenComparingLong(DeadLetterRecord::offset));
         return records;
     }

@@ -15,6 +15,7 @@ import com.custarea.schemas.PayloadJson;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -33,24 +34,32 @@ public class ChannelRegistry {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final SecretCipher cipher;
-    private final Cache<UUID, Optional<ChannelSettings>> cache;
+    private final LoadingCache<UUID, Optional<ChannelSettings>> cache;
     /** Decrypted secrets, kept as briefly as the settings: every signed request needs one, and AES-GCM is not free. */
     private final Cache<String, String> secrets;
     /** Channels by an address a provider calls with (a Twilio number, a messaging service). */
-    private final Cache<String, Optional<UUID>> addresses;
+    private final LoadingCache<Address, Optional<UUID>> addresses;
 
+    /**
+     * Lookups are reloaded {@code cacheTtl} after they were loaded; while PostgreSQL cannot answer, the last answer
+     * stands for up to {@code staleLimit}, so webhooks keep being verified and acknowledged through a database
+     * outage (their records wait in Kafka for the database to come back).
+     */
     public ChannelRegistry(NamedParameterJdbcTemplate jdbc, SecretCipher cipher,
-                           @Value("${custarea.channels.cache-ttl:30s}") Duration cacheTtl) {
+                           @Value("${custarea.channels.cache-ttl:30s}") Duration cacheTtl,
+                           @Value("${custarea.channels.stale-limit:1h}") Duration staleLimit) {
         this.jdbc = jdbc;
         this.cipher = cipher;
-        this.cache = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(cacheTtl).build();
-        this.secrets = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(cacheTtl).build();
-        this.addresses = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(cacheTtl).build();
+        this.cache = Caffeine.newBuilder().maximumSize(50_000).refreshAfterWrite(cacheTtl)
+                .expireAfterWrite(staleLimit).build(this::load);
+        this.secrets = Caffeine.newBuilder().maximumSize(50_000).expireAfterAccess(staleLimit).build();
+        this.addresses = Caffeine.newBuilder().maximumSize(50_000).refreshAfterWrite(cacheTtl)
+                .expireAfterWrite(staleLimit).build(this::channelAt);
     }
 
     /** The channel {@code channelId}, whatever its tenant: for webhooks, where the channel tells the tenant. */
     public Optional<ChannelSettings> find(UUID channelId) {
-        return cache.get(channelId, this::load);
+        return cache.get(channelId);
     }
 
     /** The channel {@code channelId} if it belongs to {@code tenantId}. */
@@ -70,13 +79,20 @@ public class ChannelRegistry {
         if (!SETTING_NAME.matcher(setting).matches()) {
             throw new IllegalArgumentException("Not a setting name: " + setting);
         }
+        return addresses.get(new Address(type, setting, value)).flatMap(this::find);
+    }
+
+    private Optional<UUID> channelAt(Address address) {
         // the setting is inlined (it is one of our names, never input) so the expression index on it applies
-        return addresses.get(type.wireName() + '\u0000' + setting + '\u0000' + value, key -> jdbc.query(
-                        "SELECT id FROM channels WHERE type = :type AND config ->> '" + setting + "' = :value"
-                                + " AND enabled ORDER BY created_at LIMIT 1",
-                        new MapSqlParameterSource().addValue("type", type.wireName()).addValue("value", value),
-                        (row, i) -> row.getObject("id", UUID.class)).stream().findFirst())
-                .flatMap(this::find);
+        return jdbc.query("SELECT id FROM channels WHERE type = :type AND config ->> '" + address.setting()
+                        + "' = :value AND enabled ORDER BY created_at LIMIT 1",
+                new MapSqlParameterSource().addValue("type", address.type().wireName())
+                        .addValue("value", address.value()),
+                (row, i) -> row.getObject("id", UUID.class)).stream().findFirst();
+    }
+
+    /** An address a provider calls a channel by. */
+    private record Address(Channel type, String setting, String value) {
     }
 
     /** The plaintext secret of {@code channel}. */

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -156,7 +157,7 @@ public class WebhookDispatcher {
         String trimmed = error == null || error.length() <= MAX_ERROR_LENGTH ? error
                 : error.substring(0, MAX_ERROR_LENGTH);
         deliveries.recordAttempt(delivery.id(), attempt, statusCode, trimmed, latencyMs, outcome, retryAt);
-        meters.counter("custarea.webhooks.deliveries", "outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+        meters.counter("custarea.webhooks.deliveries", "outcome", outcome.name().toLowerCase(Locale.ROOT))
                 .increment();
         Timer.builder("custarea.webhooks.delivery.latency").register(meters)
                 .record(Duration.ofMillis(latencyMs));

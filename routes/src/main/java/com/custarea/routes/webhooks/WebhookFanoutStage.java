@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -92,7 +93,7 @@ public class WebhookFanoutStage implements BatchStage<ConversationEvent> {
         data.put("status", event.status() == null ? null : event.status().wireName());
         data.put("conversationStatus", event.conversationStatus());
         data.put("preview", event.preview());
-        data.values().removeIf(java.util.Objects::isNull);
+        data.values().removeIf(Objects::isNull);
         return data;
     }
 

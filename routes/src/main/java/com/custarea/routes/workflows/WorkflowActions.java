@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import com.custarea.routes.ai.AgentDeployments;
@@ -16,6 +17,7 @@ import com.custarea.routes.conversations.ConversationView;
 import com.custarea.routes.conversations.OutboundDraft;
 import com.custarea.routes.conversations.OutboundReplies;
 import com.custarea.routes.support.OutgoingRecord;
+import com.custarea.routes.support.SqlArrays;
 import com.custarea.routes.tickets.TicketService;
 import com.custarea.routes.tickets.TicketView;
 import com.custarea.routes.webhooks.WebhookFanoutStage;
@@ -122,7 +124,7 @@ class WorkflowActions {
                 data.put("conversationId", run.trigger().conversationId());
                 data.put("contactId", run.trigger().contactId());
                 data.put("messageId", run.trigger().messageId());
-                data.values().removeIf(java.util.Objects::isNull);
+                data.values().removeIf(Objects::isNull);
                 webhooks.enqueue(run.tenantId(), subscription, eventId, WEBHOOK_EVENT, data);
                 result.put("eventId", eventId.toString());
             }
@@ -196,7 +198,7 @@ class WorkflowActions {
         List<UUID> active = jdbc.queryForList("""
                 SELECT id FROM users WHERE tenant_id = :tenantId AND NOT disabled AND id = ANY(CAST(:ids AS uuid[]))
                 """, new MapSqlParameterSource().addValue("tenantId", run.tenantId())
-                .addValue("ids", com.custarea.routes.support.SqlArrays.uuids(candidates)), UUID.class);
+                .addValue("ids", SqlArrays.uuids(candidates)), UUID.class);
         if (active.isEmpty()) {
             throw new WorkflowActionException("None of the users to assign is active");
         }

@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import com.custarea.routes.contacts.ContactService;
 import com.custarea.routes.conversations.ConversationService;
+import com.custarea.routes.conversations.ConversationView;
 import com.custarea.routes.support.DeterministicIds;
 import com.custarea.routes.support.EventPublisher;
 import com.custarea.routes.support.OutgoingRecord;
@@ -175,7 +177,7 @@ public class WorkflowEngine {
         if (replied) {
             return List.of();
         }
-        return workflows.enabledFor(trigger.tenantId(), java.util.Set.of(WorkflowTriggerType.NO_REPLY)).stream()
+        return workflows.enabledFor(trigger.tenantId(), Set.of(WorkflowTriggerType.NO_REPLY)).stream()
                 .filter(workflow -> workflow.id().equals(workflowId)).findFirst()
                 .map(workflow -> start(workflow, trigger, context(trigger))).orElse(List.of());
     }
@@ -265,7 +267,7 @@ public class WorkflowEngine {
 
     private WorkflowContext context(WorkflowTrigger trigger) {
         UUID tenantId = trigger.tenantId();
-        var conversation = trigger.conversationId() == null ? Optional.<com.custarea.routes.conversations.ConversationView>empty()
+        var conversation = trigger.conversationId() == null ? Optional.<ConversationView>empty()
                 : conversations.find(tenantId, trigger.conversationId());
         UUID contactId = trigger.contactId() != null ? trigger.contactId()
                 : conversation.map(c -> c.contactId()).orElse(null);

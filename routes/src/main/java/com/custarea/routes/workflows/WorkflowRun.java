@@ -2,6 +2,7 @@ package com.custarea.routes.workflows;
 
 import java.util.UUID;
 
+import com.custarea.routes.support.DeterministicIds;
 import com.custarea.schemas.WorkflowTrigger;
 
 /** A run in progress: its id, the workflow at the run's version, what started it and what it can see. */
@@ -13,6 +14,6 @@ record WorkflowRun(UUID id, StoredWorkflow workflow, WorkflowTrigger trigger, Wo
 
     /** An id for the effect of step {@code step}, the same however often the step runs. */
     UUID effectId(String purpose, int step) {
-        return com.custarea.routes.support.DeterministicIds.of(purpose, id + ":" + step);
+        return DeterministicIds.of(purpose, id + ":" + step);
     }
 }

@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -149,7 +150,7 @@ public class WorkflowService {
                 FROM workflow_versions v JOIN workflows w ON w.id = v.workflow_id
                 WHERE w.id = :id AND w.tenant_id = :tenantId ORDER BY v.version DESC
                 """, Map.of("id", id, "tenantId", tenantId), (row, i) -> {
-            Map<String, Object> version = new java.util.LinkedHashMap<>();
+            Map<String, Object> version = new LinkedHashMap<>();
             version.put("version", row.getInt("version"));
             version.put("definition", PayloadJson.tree(row.getString("definition")));
             version.put("createdBy", row.getObject("created_by", UUID.class));
