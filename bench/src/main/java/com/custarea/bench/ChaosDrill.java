@@ -60,6 +60,13 @@ public final class ChaosDrill {
     private final int brokerKills;
     private final int workers;
     private final int outageSeconds;
+    private final int providerOutageSeconds;
+    /** While set, the receiver is down: 429 with Retry-After in the first half of the outage, 503 in the second. */
+    private volatile Instant providerDownUntil = Instant.MIN;
+    private volatile Instant providerThrottledUntil = Instant.MIN;
+    private final Map<String, Instant> notBefore = new ConcurrentHashMap<>();
+    private final AtomicLong earlyRetries = new AtomicLong();
+    private final AtomicLong refusedDeliveries = new AtomicLong();
     private final int appPort = freePort();
     private final int kafkaPort = freePort();
     private final int postgresPort = freePort();
@@ -73,8 +80,10 @@ public final class ChaosDrill {
     private String jdbcUrl;
     private String mongoUri;
 
-    private ChaosDrill(Path dir, int messages, int appKills, int brokerKills, int workers, int outageSeconds) {
+    private ChaosDrill(Path dir, int messages, int appKills, int brokerKills, int workers, int outageSeconds,
+                       int providerOutageSeconds) {
         this.outageSeconds = outageSeconds;
+        this.providerOutageSeconds = providerOutageSeconds;
         this.dir = dir;
         this.messages = messages;
         this.appKills = appKills;
@@ -84,20 +93,21 @@ public final class ChaosDrill {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>(Map.of("--messages", "10000", "--app-kills", "20",
-                "--broker-kills", "5", "--workers", "8", "--db-outage-seconds", "0"));
+                "--broker-kills", "5", "--workers", "8", "--db-outage-seconds", "0", "--provider-outage-seconds", "0"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i], args[i + 1]);
         }
         Path dir = Files.createTempDirectory("custarea-chaos");
         new ChaosDrill(dir, Integer.parseInt(options.get("--messages")), Integer.parseInt(options.get("--app-kills")),
                 Integer.parseInt(options.get("--broker-kills")), Integer.parseInt(options.get("--workers")),
-                Integer.parseInt(options.get("--db-outage-seconds"))).run();
+                Integer.parseInt(options.get("--db-outage-seconds")),
+                Integer.parseInt(options.get("--provider-outage-seconds"))).run();
     }
 
     private void run() throws Exception {
         System.out.printf(Locale.ROOT, "Chaos drill %s: %d messages, %d application kills, %d broker kills, "
-                + "%d s database outage, processes' logs in %s%n", Instant.now(), messages, appKills, brokerKills,
-                outageSeconds, dir);
+                + "%d s database outage, %d s receiver outage, processes' logs in %s%n", Instant.now(), messages,
+                appKills, brokerKills, outageSeconds, providerOutageSeconds, dir);
         HttpServer receiver = receiver();
         Managed databases = new Managed("databases", serviceCommand("databases", dir.resolve("databases").toString(),
                 Integer.toString(postgresPort), Integer.toString(mongoPort)), Map.of());
@@ -155,6 +165,9 @@ public final class ChaosDrill {
         if (outageSeconds > 0) {
             databaseOutage(started);
         }
+        if (providerOutageSeconds > 0) {
+            providerOutage(started);
+        }
         senders.shutdown();
         while (!senders.awaitTermination(1, TimeUnit.SECONDS)) {
             // the workers retry each message until it is accepted
@@ -204,6 +217,31 @@ public final class ChaosDrill {
                 refusedAttempts.get() - refusedBefore);
         System.out.printf(Locale.ROOT, "RESULT database outage %d s: acknowledged %d, refused attempts %d%n",
                 outageSeconds, accepted.get() - acceptedBefore, refusedAttempts.get() - refusedBefore);
+    }
+
+    /** Halfway through, the tenant's system goes down: 429 with Retry-After: 5, then 503; then it recovers. */
+    private void providerOutage(Instant started) throws InterruptedException {
+        while (accepted.get() < messages / 2) {
+            Thread.sleep(50);
+        }
+        Instant now = Instant.now();
+        providerThrottledUntil = now.plusSeconds(providerOutageSeconds / 2);
+        providerDownUntil = now.plusSeconds(providerOutageSeconds);
+        System.out.printf(Locale.ROOT, "%6.1f s: %d accepted, %d replies received; the receiver is down for %d s%n",
+                seconds(started), accepted.get(), delivered.size(), providerOutageSeconds);
+        while (Instant.now().isBefore(providerDownUntil)) {
+            Thread.sleep(100);
+        }
+        int before = delivered.size();
+        Instant back = Instant.now();
+        System.out.printf(Locale.ROOT, "%6.1f s: the receiver is back; %d replies received so far, %d deliveries "
+                + "refused during the outage%n", seconds(started), before, refusedDeliveries.get());
+        while (delivered.size() < accepted.get() && Duration.between(back, Instant.now()).toMinutes() < 10) {
+            Thread.sleep(100);
+        }
+        System.out.printf(Locale.ROOT, "RESULT provider outage %d s: deliveries refused %d, attempts before "
+                        + "Retry-After %d, backlog of %d replies drained %.1f s after recovery%n", providerOutageSeconds,
+                refusedDeliveries.get(), earlyRetries.get(), accepted.get() - before, seconds(back));
     }
 
     private void sendUntilAccepted(String channelId, String secret, int id) {
@@ -291,6 +329,23 @@ public final class ChaosDrill {
                 body.readAllBytes();
             }
             String id = exchange.getRequestHeaders().getFirst(ApiChannelHeaders.DELIVERY_ID);
+            Instant now = Instant.now();
+            Instant earliest = id == null ? null : notBefore.get(id);
+            if (earliest != null && now.isBefore(earliest)) {
+                earlyRetries.incrementAndGet();
+            }
+            if (now.isBefore(providerDownUntil)) {
+                refusedDeliveries.incrementAndGet();
+                if (now.isBefore(providerThrottledUntil) && id != null) {
+                    notBefore.put(id, now.plusSeconds(5));
+                    exchange.getResponseHeaders().add("Retry-After", "5");
+                    exchange.sendResponseHeaders(429, -1);
+                } else {
+                    exchange.sendResponseHeaders(503, -1);
+                }
+                exchange.close();
+                return;
+            }
             if (id != null) {
                 delivered.computeIfAbsent(id, key -> new AtomicInteger()).incrementAndGet();
             }

@@ -23,7 +23,10 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-/** The API channel's callbacks: transient failures are retried (after Retry-After), the rest dead-lettered. */
+/**
+ * The API channel's callbacks: transient failures are retried (after Retry-After), then parked and tried again
+ * until the park limit; refusals and what is given up on are dead-lettered.
+ */
 class ApiCallbackRetryIT extends PipelineIntegrationTest {
 
     @Test
@@ -52,7 +55,7 @@ class ApiCallbackRetryIT extends PipelineIntegrationTest {
     }
 
     @Test
-    void aCallbackThatKeepsFailingMarksTheMessageFailedAndDeadLettersIt() {
+    void aCallbackThatKeepsFailingPastTheParkLimitMarksTheMessageFailedAndDeadLettersIt() {
         TestChannel channel = newApiChannel(true);
         TENANT_SYSTEMS.stubFor(post(urlPathEqualTo(channel.callbackPath()))
                 .willReturn(aResponse().withStatus(500)));
@@ -62,8 +65,14 @@ class ApiCallbackRetryIT extends PipelineIntegrationTest {
                 .isEqualTo(202);
 
         UUID replyId = awaitReplyStatus(channel, "failed");
-        // the first try and two retries (custarea.providers.max-retries=2 in the tests)
-        assertThat(TENANT_SYSTEMS.findAll(postRequestedFor(urlPathEqualTo(channel.callbackPath())))).hasSize(3);
+        // the first try and two retries (custarea.providers.max-retries=2 in the tests), then parked and tried
+        // again until custarea.providers.park-limit (10 s in the tests) has passed
+        assertThat(TENANT_SYSTEMS.findAll(postRequestedFor(urlPathEqualTo(channel.callbackPath()))).size())
+                .isGreaterThan(3).isEqualTo(TENANT_SYSTEMS.findAll(postRequestedFor(urlPathEqualTo(
+                        channel.callbackPath()))).stream().filter(request -> request.getHeader(
+                        ApiChannelHeaders.DELIVERY_ID).equals(replyId.toString())).count());
+        assertThat(rows("SELECT message_id FROM parked_sends WHERE message_id = :id", Map.of("id", replyId)))
+                .as("forgotten once given up").isEmpty();
         assertThat(jdbc.queryForObject("SELECT error_code FROM messages WHERE id = :id", Map.of("id", replyId),
                 String.class)).isEqualTo("http-500");
         List<ConsumerRecord<String, String>> deadLetters = topics.readAll(

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import com.custarea.routes.support.ParkedSends;
 import com.custarea.schemas.TopicSpec;
 import com.custarea.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +27,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * Gauges of the pipeline's state, refreshed on a schedule: messages per send-ledger state and channel
- * ({@code custarea.send_ledger.messages}) and records held in each dead-letter topic ({@code custarea.dlq.depth}).
+ * ({@code custarea.send_ledger.messages}), messages parked while their provider fails
+ * ({@code custarea.parked_sends.messages}) and records held in each dead-letter topic ({@code custarea.dlq.depth}).
  */
 @Service
 public class PipelineStateMonitor {
@@ -37,10 +39,16 @@ public class PipelineStateMonitor {
     private final Admin admin;
     private final MultiGauge ledger;
     private final MultiGauge deadLetters;
+    private final MultiGauge parkedGauge;
+    private final ParkedSends parked;
 
-    public PipelineStateMonitor(NamedParameterJdbcTemplate jdbc, Admin admin, MeterRegistry registry) {
+    public PipelineStateMonitor(NamedParameterJdbcTemplate jdbc, Admin admin, MeterRegistry registry,
+                                ParkedSends parked) {
         this.jdbc = jdbc;
         this.admin = admin;
+        this.parked = parked;
+        this.parkedGauge = MultiGauge.builder("custarea.parked_sends.messages")
+                .description("Outbound messages parked while their provider fails, per channel").register(registry);
         this.ledger = MultiGauge.builder("custarea.send_ledger.messages")
                 .description("Outbound messages per send-ledger state and channel").register(registry);
         this.deadLetters = MultiGauge.builder("custarea.dlq.depth")
@@ -58,6 +66,8 @@ public class PipelineStateMonitor {
                                 row.getString("state")), row.getLong("n")));
                     });
             ledger.register(rows, true);
+            parkedGauge.register(parked.countByChannel().entrySet().stream().map(entry -> MultiGauge.Row.of(
+                    Tags.of("channel", entry.getKey()), entry.getValue())).toList(), true);
         } catch (RuntimeException e) {
             LOG.warn("Cannot measure the send ledger: {}", e.toString());
         }

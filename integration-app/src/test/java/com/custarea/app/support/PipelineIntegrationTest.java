@@ -39,6 +39,11 @@ import org.springframework.test.context.DynamicPropertySource;
                 "custarea.providers.initial-retry-delay=100ms",
                 "custarea.providers.max-retry-delay=400ms",
                 "custarea.providers.max-retries=2",
+                "custarea.providers.park-delay=300ms",
+                "custarea.providers.park-limit=10s",
+                "custarea.providers.park-poll-interval=100",
+                "custarea.providers.circuit.open-for=1s",
+                "custarea.providers.circuit.minimum-calls=3",
                 "camel.main.shutdown-timeout=5",
                 // WireMock answers on localhost; every other private address stays refused
                 "custarea.webhooks.allowed-hosts=localhost",

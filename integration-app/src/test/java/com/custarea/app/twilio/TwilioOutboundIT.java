@@ -156,6 +156,31 @@ class TwilioOutboundIT extends TwilioIntegrationTest {
     }
 
     @Test
+    void aSendThatOutlastsTheRetriesIsParkedAndSentOnceTwilioIsBack() {
+        TwilioChannel channel = twilioChannel(registerTenant(), "sms", false);
+        String scenario = channel.accountSid() + "-outage";
+        // the first try and both in-place retries fail (custarea.providers.max-retries=2 in the tests)
+        String[] states = {Scenario.STARTED, "down-1", "down-2", "up"};
+        for (int i = 0; i < 3; i++) {
+            TENANT_SYSTEMS.stubFor(messagesApi(channel.accountSid()).inScenario(scenario)
+                    .whenScenarioStateIs(states[i])
+                    .willReturn(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
+                            .withBody("{\"code\":20500,\"message\":\"Service unavailable\",\"status\":503}"))
+                    .willSetStateTo(states[i + 1]));
+        }
+        TENANT_SYSTEMS.stubFor(messagesApi(channel.accountSid()).inScenario(scenario).whenScenarioStateIs("up")
+                .willReturn(created()));
+        UUID conversationId = conversationWith(channel, randomNumber());
+
+        UUID replyId = reply(channel, conversationId, Map.of("text", "still there?"));
+
+        awaitStatus(replyId, "sent");
+        assertThat(requestsToTwilio(channel.accountSid())).hasSize(4);
+        assertThat(rows("SELECT message_id FROM parked_sends WHERE message_id = :id", Map.of("id", replyId)))
+                .as("parked, then forgotten once sent").isEmpty();
+    }
+
+    @Test
     void aPermanentRefusalFailsTheMessageWithTwiliosCodeAndIsNotRetried() {
         TwilioChannel channel = twilioChannel(registerTenant(), "sms", false);
         TENANT_SYSTEMS.stubFor(messagesApi(channel.accountSid()).willReturn(aResponse().withStatus(400)

@@ -11,14 +11,15 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import com.custarea.routes.support.BatchStage;
-import com.custarea.routes.support.DeadLetters;
 import com.custarea.routes.support.Correlation;
 import com.custarea.routes.support.DeliveryReports;
 import com.custarea.routes.support.OutgoingRecord;
 import com.custarea.routes.support.PermanentFailure;
 import com.custarea.routes.support.ProviderCallErrorHandling;
+import com.custarea.routes.support.SendAttempt;
 import com.custarea.routes.support.SendLedger;
 import com.custarea.routes.support.SendOutcome;
+import com.custarea.routes.support.SendSettlement;
 import com.custarea.routes.support.StageRecord;
 import com.custarea.schemas.Channel;
 import com.custarea.schemas.OutboundMessage;
@@ -34,8 +35,10 @@ import org.springframework.stereotype.Service;
 /**
  * Sends outbound.api records as signed callbacks to the tenant's system, through the send ledger: only messages the
  * ledger lets this delivery claim are sent (in parallel), and each outcome is recorded before the offsets move.
- * A sent message is reported sent on delivery.status; a refused or exhausted one is reported failed and its record
- * dead-lettered so it can be replayed once the receiver is fixed.
+ * A sent message is reported sent on delivery.status; a refused one is reported failed and its record dead-lettered
+ * so it can be replayed once the receiver is fixed. One that failed transiently (after the in-place retries), or
+ * whose channel's circuit is open, is parked and tried again later, no sooner than the receiver's Retry-After, until
+ * {@code custarea.providers.park-limit} has passed; then it is reported failed and dead-lettered too.
  */
 @Service
 public class ApiChannelOutboundStage implements BatchStage<OutboundMessage> {
@@ -45,11 +48,14 @@ public class ApiChannelOutboundStage implements BatchStage<OutboundMessage> {
     private final SendLedger ledger;
     private final ProducerTemplate producer;
     private final ExecutorService senders;
+    private final SendSettlement settlement;
 
     public ApiChannelOutboundStage(SendLedger ledger, ProducerTemplate producer,
-                                   @Value("${custarea.channels.api.callback-concurrency:16}") int concurrency) {
+                                   @Value("${custarea.channels.api.callback-concurrency:16}") int concurrency,
+                                   SendSettlement settlement) {
         this.ledger = ledger;
         this.producer = producer;
+        this.settlement = settlement;
         this.senders = Executors.newFixedThreadPool(concurrency, runnable -> {
             Thread thread = new Thread(runnable, "api-callback-sender");
             thread.setDaemon(true);
@@ -70,7 +76,7 @@ public class ApiChannelOutboundStage implements BatchStage<OutboundMessage> {
         List<SendLedger.Claim> claims = ledger.claim(records.values().stream().map(StageRecord::payload).toList(),
                 SendLedger.UnknownOutcome.RESEND);
 
-        List<CompletableFuture<SendOutcome>> sends = new ArrayList<>();
+        List<CompletableFuture<SendAttempt>> sends = new ArrayList<>();
         List<OutgoingRecord> output = new ArrayList<>();
         for (SendLedger.Claim claim : claims) {
             switch (claim.state()) {
@@ -82,25 +88,27 @@ public class ApiChannelOutboundStage implements BatchStage<OutboundMessage> {
                 }
             }
         }
-        List<SendOutcome> outcomes = sends.stream().map(CompletableFuture::join).toList();
-        ledger.recordAll(outcomes);
-        for (SendOutcome outcome : outcomes) {
-            StageRecord<OutboundMessage> record = records.get(outcome.messageId());
-            output.add(DeliveryReports.of(record.payload(), outcome));
-            if (outcome.result() != SendOutcome.Result.SENT) {
-                output.add(DeadLetters.of(record, new PermanentFailure(outcome.errorCode(), outcome.error()), STAGE));
-            }
-        }
+        List<SendAttempt> attempts = sends.stream().map(CompletableFuture::join).toList();
+        // every failure that is not parked is dead-lettered, for replay once the receiver is fixed
+        output.addAll(settlement.settle(records, attempts, outcome -> true, STAGE));
         return output;
     }
 
-    private SendOutcome send(OutboundMessage message) {
+    private SendAttempt send(OutboundMessage message) {
+        return settlement.guarded("api", message.channelId(), message, () -> call(message));
+    }
+
+    private SendAttempt call(OutboundMessage message) {
         try (var correlation = Correlation.scope(message.correlationId())) {
             producer.requestBody(ApiCallbackRoute.ENDPOINT, message);
-            return SendOutcome.sent(message.messageId(), message.messageId().toString());
+            return SendAttempt.of(SendOutcome.sent(message.messageId(), message.messageId().toString()));
         } catch (CamelExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            return SendOutcome.failed(message.messageId(), errorCode(cause), describe(cause));
+            if (ProviderCallErrorHandling.isRetryable(cause)) {
+                return new SendAttempt(SendOutcome.retryable(message.messageId(), errorCode(cause), describe(cause)),
+                        ProviderCallErrorHandling.retryAfter(cause));
+            }
+            return SendAttempt.of(SendOutcome.failed(message.messageId(), errorCode(cause), describe(cause)));
         }
     }
 

@@ -26,4 +26,8 @@ public record SendOutcome(UUID messageId, Result result, String providerMessageI
     public static SendOutcome failed(UUID messageId, String errorCode, String error) {
         return new SendOutcome(messageId, Result.FAILED, null, errorCode, error);
     }
+
+    public static SendOutcome retryable(UUID messageId, String errorCode, String error) {
+        return new SendOutcome(messageId, Result.RETRYABLE, null, errorCode, error);
+    }
 }

@@ -21,15 +21,15 @@ import com.custarea.routes.channels.ChannelSettings;
 import com.custarea.routes.conversations.MessageStore;
 import com.custarea.routes.conversations.OutboundTemplates;
 import com.custarea.routes.email.SandboxOutbox;
-import com.custarea.routes.support.DeadLetters;
 import com.custarea.routes.support.Correlation;
 import com.custarea.routes.support.DeliveryReports;
 import com.custarea.routes.support.OutgoingRecord;
-import com.custarea.routes.support.PermanentFailure;
 import com.custarea.routes.support.ProviderCallErrorHandling;
 import com.custarea.routes.support.PublicUrls;
 import com.custarea.routes.support.SendLedger;
+import com.custarea.routes.support.SendAttempt;
 import com.custarea.routes.support.SendOutcome;
+import com.custarea.routes.support.SendSettlement;
 import com.custarea.routes.support.StageRecord;
 import com.custarea.schemas.Attachment;
 import com.custarea.schemas.Channel;
@@ -68,12 +68,15 @@ public class TwilioOutboundSender {
     private final PublicUrls publicUrls;
     private final ProducerTemplate producer;
     private final ExecutorService senders;
+    private final SendSettlement settlement;
 
     public TwilioOutboundSender(SendLedger ledger, ChannelRegistry channels, MessageStore messages,
                                 SandboxOutbox sandbox, TwilioRestClients clients, PublicUrls publicUrls,
                                 ProducerTemplate producer,
-                                @Value("${custarea.channels.twilio.send-concurrency:16}") int concurrency) {
+                                @Value("${custarea.channels.twilio.send-concurrency:16}") int concurrency,
+                                SendSettlement settlement) {
         this.ledger = ledger;
+        this.settlement = settlement;
         this.channels = channels;
         this.messages = messages;
         this.sandbox = sandbox;
@@ -116,7 +119,7 @@ public class TwilioOutboundSender {
 
         List<SendOutcome> outcomes = new ArrayList<>();
         List<OutboundMessage> sandboxed = new ArrayList<>();
-        List<CompletableFuture<SendOutcome>> calls = new ArrayList<>();
+        List<CompletableFuture<SendAttempt>> calls = new ArrayList<>();
         Map<UUID, ChannelSettings> settingsById = new HashMap<>();
         for (OutboundMessage message : claimed) {
             Optional<ChannelSettings> settings = Optional.ofNullable(settingsById.computeIfAbsent(message.channelId(),
@@ -138,24 +141,18 @@ public class TwilioOutboundSender {
                 sandboxed.add(message);
                 continue;
             }
-            calls.add(CompletableFuture.supplyAsync(() -> call(channel, message, account.get()), senders));
+            calls.add(CompletableFuture.supplyAsync(() -> settlement.guarded("twilio", message.channelId(), message,
+                    () -> call(channel, message, account.get())), senders));
         }
         if (!sandboxed.isEmpty()) {
             LOG.info("{} {} message(s) recorded in the sandbox outbox: their channels have no Twilio account",
                     sandboxed.size(), channel.wireName());
             outcomes.addAll(sandbox.deliver(sandboxed));
         }
-        calls.stream().map(CompletableFuture::join).forEach(outcomes::add);
-        ledger.recordAll(outcomes);
-        for (SendOutcome outcome : outcomes) {
-            StageRecord<OutboundMessage> record = records.get(outcome.messageId());
-            output.add(DeliveryReports.of(record.payload(), outcome));
-            if (outcome.result() != SendOutcome.Result.SENT && "retries-exhausted".equals(outcome.errorCode())) {
-                // kept where an operator can replay it once Twilio is reachable again
-                output.add(DeadLetters.of(record, new PermanentFailure(outcome.errorCode(), outcome.error()),
-                        "outbound-" + channel.wireName()));
-            }
-        }
+        List<SendAttempt> attempts = new ArrayList<>(outcomes.stream().map(SendAttempt::of).toList());
+        calls.stream().map(CompletableFuture::join).forEach(attempts::add);
+        // Twilio's refusals (21211, 63016, …) are final and reported; only what was given up on is dead-lettered
+        output.addAll(settlement.settle(records, attempts, outcome -> false, "outbound-" + channel.wireName()));
         return output;
     }
 
@@ -167,11 +164,11 @@ public class TwilioOutboundSender {
         return lastInbound == null || lastInbound.isBefore(Instant.now().minus(SESSION_WINDOW));
     }
 
-    private SendOutcome call(Channel channel, OutboundMessage message, TwilioAccount account) {
+    private SendAttempt call(Channel channel, OutboundMessage message, TwilioAccount account) {
         try (var correlation = Correlation.scope(message.correlationId())) {
             Message sent = producer.requestBodyAndHeaders(TwilioSendRoute.ENDPOINT, null,
                     headers(channel, message, account), Message.class);
-            return SendOutcome.sent(message.messageId(), sent.getSid());
+            return SendAttempt.of(SendOutcome.sent(message.messageId(), sent.getSid()));
         } catch (CamelExecutionException e) {
             return failure(message, e.getCause() == null ? e : e.getCause());
         }
@@ -208,19 +205,23 @@ public class TwilioOutboundSender {
         return headers;
     }
 
-    private static SendOutcome failure(OutboundMessage message, Throwable cause) {
+    private static SendAttempt failure(OutboundMessage message, Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof ApiException api && api.getCode() != null) {
-                return SendOutcome.failed(message.messageId(), api.getCode().toString(),
-                        "Twilio refused the message: " + api.getMessage());
+                return SendAttempt.of(SendOutcome.failed(message.messageId(), api.getCode().toString(),
+                        "Twilio refused the message: " + api.getMessage()));
             }
             if (t.getCause() == t) {
                 break;
             }
         }
-        String code = ProviderCallErrorHandling.isRetryable(cause) ? "retries-exhausted" : "send-failed";
-        return SendOutcome.failed(message.messageId(), code, cause.getClass().getSimpleName() + ": "
-                + cause.getMessage());
+        String description = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        if (ProviderCallErrorHandling.isRetryable(cause)) {
+            // Twilio is throttling or down: parked, tried again no sooner than its Retry-After
+            return new SendAttempt(SendOutcome.retryable(message.messageId(), "retries-exhausted", description),
+                    ProviderCallErrorHandling.retryAfter(cause));
+        }
+        return SendAttempt.of(SendOutcome.failed(message.messageId(), "send-failed", description));
     }
 
     @PreDestroy
