@@ -20,6 +20,7 @@ import com.custarea.routes.twilio.TwilioWebhookPaths;
 import com.custarea.schemas.PayloadJson;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.Test;
 
 /** Replies out through Twilio: the exact request, once, retried only when Twilio asks, and its status callbacks. */
@@ -55,8 +56,7 @@ class TwilioOutboundIT extends TwilioIntegrationTest {
         // a late, retried "sent" never takes the ticks back
         assertThat(statusCallback(channel, replyId, providerSid, "sent", null).statusCode()).isEqualTo(200);
         assertThat(statusCallback(channel, replyId, providerSid, "sending", null).statusCode()).isEqualTo(200);
-        awaitQuietly();
-        assertThat(status(replyId).get("status")).isEqualTo("read");
+        staysTrue(() -> assertThat(status(replyId).get("status")).isEqualTo("read"));
         assertThat(rows("SELECT state FROM send_ledger WHERE message_id = :id", Map.of("id", replyId)).get(0)
                 .get("state")).isEqualTo("sent");
     }
@@ -193,8 +193,7 @@ class TwilioOutboundIT extends TwilioIntegrationTest {
 
         Map<String, Object> failed = awaitStatus(replyId, "failed");
         assertThat(failed.get("error_code")).isEqualTo("21211");
-        awaitQuietly();
-        assertThat(requestsToTwilio(channel.accountSid())).hasSize(1);
+        staysTrue(() -> assertThat(requestsToTwilio(channel.accountSid())).hasSize(1));
         assertThat(rows("SELECT state FROM send_ledger WHERE message_id = :id", Map.of("id", replyId)).get(0)
                 .get("state")).isEqualTo("failed");
     }
@@ -221,9 +220,10 @@ class TwilioOutboundIT extends TwilioIntegrationTest {
         awaitStatus(deliveredFirst, "delivered");
         awaitStatus(readFirst, "read");
         assertThat(awaitStatus(undelivered, "failed").get("error_code")).isEqualTo("30008");
-        awaitQuietly();
-        assertThat(status(deliveredFirst).get("status")).isEqualTo("delivered");
-        assertThat(status(readFirst).get("status")).isEqualTo("read");
+        staysTrue(() -> {
+            assertThat(status(deliveredFirst).get("status")).isEqualTo("delivered");
+            assertThat(status(readFirst).get("status")).isEqualTo("read");
+        });
     }
 
     @Test
@@ -240,8 +240,7 @@ class TwilioOutboundIT extends TwilioIntegrationTest {
         assertThat(twilio.post(TwilioWebhookPaths.statusCallback(victim.channelId(), replyId), Map.of(
                 "MessageSid", "SMx", "MessageStatus", "failed"), attacker.authToken()).statusCode()).isEqualTo(403);
 
-        awaitQuietly();
-        assertThat(status(replyId).get("status")).isEqualTo("sent");
+        staysTrue(() -> assertThat(status(replyId).get("status")).isEqualTo("sent"));
     }
 
     @Test
@@ -314,12 +313,8 @@ class TwilioOutboundIT extends TwilioIntegrationTest {
                 Map.of("id", messageId)).get(0);
     }
 
-    /** Lets records still in the pipeline land, so an assertion that nothing changed means something. */
-    private static void awaitQuietly() {
-        try {
-            Thread.sleep(1500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** Holds {@code assertion} for a while, so records still in the pipeline cannot have changed what it checks. */
+    private static void staysTrue(ThrowingRunnable assertion) {
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).untilAsserted(assertion);
     }
 }
