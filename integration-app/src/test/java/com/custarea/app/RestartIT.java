@@ -17,6 +17,7 @@ import com.custarea.app.support.SignedApiClient;
 import com.custarea.routes.channels.ChannelRegistry;
 import com.custarea.routes.channels.ChannelSettings;
 import com.custarea.routes.tenants.TenantRepository;
+import com.custarea.routes.workflows.WorkflowEngine;
 import com.custarea.routes.workflows.WorkflowService;
 import com.custarea.schemas.Channel;
 import com.custarea.schemas.PayloadJson;
@@ -62,7 +63,7 @@ class RestartIT {
                     "SELECT status FROM workflow_runs WHERE tenant_id = :t", Map.of("t", tenantId), String.class),
                     statuses -> statuses.equals(List.of("waiting")));
             // the hour is over while the application is down
-            app.getBean(CamelContext.class).getRouteController().stopRoute("workflow-timers");
+            app.getBean(CamelContext.class).getRouteController().stopRoute(WorkflowEngine.TIMER_ROUTE_ID);
             jdbc.update("UPDATE workflow_timers SET due_at = now() WHERE tenant_id = :t", Map.of("t", tenantId));
         }
 

@@ -38,6 +38,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class WorkflowEngine {
 
+    /** The route that fires due timers (a test stops it to simulate time passing while the application is down). */
+    public static final String TIMER_ROUTE_ID = "workflow-timers";
     private static final Logger LOG = LoggerFactory.getLogger(WorkflowEngine.class);
 
     private final WorkflowService workflows;

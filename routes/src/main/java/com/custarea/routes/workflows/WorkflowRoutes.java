@@ -40,8 +40,8 @@ final class WorkflowRoutes {
 
         @Override
         public void configure() {
-            from("timer:workflow-timers?period={{custarea.workflows.poll-interval:1000}}&delay=2000")
-                    .routeId("workflow-timers")
+            from("timer:" + WorkflowEngine.TIMER_ROUTE_ID + "?period={{custarea.workflows.poll-interval:1000}}&delay=2000")
+                    .routeId(WorkflowEngine.TIMER_ROUTE_ID)
                     .process(exchange -> engine.fireDueTimers());
         }
     }
