@@ -66,7 +66,7 @@ class ApiCallbackRetryIT extends PipelineIntegrationTest {
 
         UUID replyId = awaitReplyStatus(channel, "failed");
         // the first try and two retries (custarea.providers.max-retries=2 in the tests), then parked and tried
-        // again until custarea.providers.park-limit (10 s in the tests) has passed
+        // again until custarea.providers.park-limit (20 s in the tests) has passed
         assertThat(TENANT_SYSTEMS.findAll(postRequestedFor(urlPathEqualTo(channel.callbackPath()))).size())
                 .isGreaterThan(3).isEqualTo(TENANT_SYSTEMS.findAll(postRequestedFor(urlPathEqualTo(
                         channel.callbackPath()))).stream().filter(request -> request.getHeader(
@@ -97,7 +97,7 @@ class ApiCallbackRetryIT extends PipelineIntegrationTest {
     }
 
     private UUID awaitReplyStatus(TestChannel channel, String status) {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForList(
+        return await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForList(
                 "SELECT id FROM messages WHERE tenant_id = :tenant AND direction = 'outbound' AND status = :status",
                 Map.of("tenant", channel.tenantId(), "status", status), UUID.class), ids -> ids.size() == 1).get(0);
     }

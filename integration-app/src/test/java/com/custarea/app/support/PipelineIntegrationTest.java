@@ -40,7 +40,7 @@ import org.springframework.test.context.DynamicPropertySource;
                 "custarea.providers.max-retry-delay=400ms",
                 "custarea.providers.max-retries=2",
                 "custarea.providers.park-delay=300ms",
-                "custarea.providers.park-limit=10s",
+                "custarea.providers.park-limit=20s",
                 "custarea.providers.park-poll-interval=100",
                 "custarea.providers.circuit.open-for=1s",
                 "custarea.providers.circuit.minimum-calls=3",
