@@ -16,6 +16,7 @@ import com.custarea.routes.media.MediaStore;
 import com.custarea.routes.support.DeterministicIds;
 import com.custarea.routes.support.Problem;
 import com.custarea.routes.support.ProblemException;
+import com.custarea.routes.support.TextLimits;
 import com.custarea.schemas.Attachment;
 import com.custarea.schemas.ContactIdentifier;
 import com.custarea.schemas.IdentifierType;
@@ -45,6 +46,10 @@ public class TwilioMessageMapper {
     private static final Pattern COORDINATE = Pattern.compile("-?\\d{1,3}(\\.\\d{1,15})?");
     private static final int MAX_MEDIA = 10;
     private static final int MAX_TEXT = 20_000;
+    /** The schema's limit for a sender's name; WhatsApp profile names are far shorter, so a cut loses nothing real. */
+    private static final int MAX_NAME = 200;
+    private static final int MAX_CONTENT_TYPE = 255;
+    private static final Pattern MIME_TYPE = Pattern.compile("[\\w.+-]+/[\\w.+-]+( *;.*)?");
 
     private final IdentifierNormaliser normaliser;
     private final MediaStore media;
@@ -70,8 +75,7 @@ public class TwilioMessageMapper {
         } catch (InvalidIdentifierException e) {
             throw invalid("From", e.getMessage());
         }
-        String text = webhook.parameter("Body").map(body -> body.length() > MAX_TEXT ? body.substring(0, MAX_TEXT)
-                : body).orElse(null);
+        String text = webhook.parameter("Body").map(body -> TextLimits.truncate(body, MAX_TEXT)).orElse(null);
         Map<String, String> metadata = new LinkedHashMap<>();
         location(webhook, metadata);
         webhook.parameter("ButtonText").ifPresent(value -> metadata.put(BUTTON_TEXT, value));
@@ -79,9 +83,11 @@ public class TwilioMessageMapper {
         webhook.parameter("OriginalRepliedMessageSid").ifPresent(value -> metadata.put(REPLIED_TO, value));
         List<Attachment> attachments = media.keepAll(webhook.channel(), mediaSources(webhook, messageSid),
                 mediaBudget);
+        String profileName = webhook.parameter("ProfileName").map(name -> TextLimits.truncate(name, MAX_NAME))
+                .orElse(null);
         return new InboundMessage(UUID.randomUUID(), webhook.channel().tenantId(), now, InboundMessage.SCHEMA_VERSION,
                 messageSid, webhook.channel().type(), webhook.channel().id(), messageSid, sender,
-                webhook.parameter("ProfileName").orElse(null), List.of(), null, text, null, attachments, List.of(),
+                profileName, List.of(), null, text, null, attachments, List.of(),
                 null, now, metadata);
     }
 
@@ -121,9 +127,16 @@ public class TwilioMessageMapper {
                 throw invalid(field, "is not an http(s) URL");
             }
             sources.add(new MediaStore.Source(DeterministicIds.of("media:" + webhook.channel().id(),
-                    messageSid + ":" + i), url, webhook.parameter("MediaContentType" + i).orElse(null)));
+                    messageSid + ":" + i), url, contentType(webhook.parameter("MediaContentType" + i))));
         }
         return sources;
+    }
+
+    /** An announced type that is not a MIME type is dropped rather than the message: the bytes are kept as octets. */
+    private static String contentType(Optional<String> announced) {
+        return announced.map(String::trim)
+                .filter(type -> type.length() <= MAX_CONTENT_TYPE && MIME_TYPE.matcher(type).matches())
+                .orElse(null);
     }
 
     private static boolean isHttpUrl(String url) {
