@@ -7,6 +7,7 @@ import com.custarea.routes.channels.ChannelRegistry;
 import com.custarea.routes.channels.ChannelSettings;
 import com.custarea.routes.support.HmacSignatures;
 import com.custarea.routes.support.PermanentFailure;
+import com.custarea.routes.support.RecordTracing;
 import com.custarea.schemas.OutboundMessage;
 import com.custarea.schemas.PayloadJson;
 import org.apache.camel.Exchange;
@@ -17,7 +18,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Builds the signed callback request for an outbound message from the channel's callback URL and secret: the body
- * is an {@link ApiCallback}; the headers carry the timestamped HMAC, the delivery id and nothing else.
+ * is an {@link ApiCallback}; the headers carry the timestamped HMAC, the delivery id, the correlation id and, with
+ * tracing on, the trace context.
  */
 @Component
 public class ApiCallbackRequestBuilder implements Processor {
@@ -26,10 +28,12 @@ public class ApiCallbackRequestBuilder implements Processor {
     public static final String CALLBACK_URL_SETTING = "callbackUrl";
 
     private final ChannelRegistry channels;
+    private final RecordTracing tracing;
     private final Clock clock;
 
-    public ApiCallbackRequestBuilder(ChannelRegistry channels) {
+    public ApiCallbackRequestBuilder(ChannelRegistry channels, RecordTracing tracing) {
         this.channels = channels;
+        this.tracing = tracing;
         this.clock = Clock.systemUTC();
     }
 
@@ -63,6 +67,8 @@ public class ApiCallbackRequestBuilder implements Processor {
         if (outbound.correlationId() != null) {
             request.setHeader(ApiChannelHeaders.CORRELATION_ID, outbound.correlationId());
         }
+        // the tenant's system may continue the message's trace (W3C traceparent), when tracing is on
+        tracing.currentHeaders().forEach(request::setHeader);
         request.setBody(body);
     }
 }

@@ -3,6 +3,7 @@ package com.custarea.routes.api;
 import java.time.Instant;
 
 import com.custarea.routes.support.KafkaRecords;
+import com.custarea.routes.support.RecordTracing;
 import com.custarea.schemas.InboundMessage;
 import com.custarea.schemas.Topics;
 import org.apache.camel.Exchange;
@@ -21,10 +22,13 @@ public class ApiChannelMessageReceiver implements Processor {
 
     private final ApiChannelRequestReader reader;
     private final ApiChannelMessageMapper mapper;
+    private final RecordTracing tracing;
 
-    public ApiChannelMessageReceiver(ApiChannelRequestReader reader, ApiChannelMessageMapper mapper) {
+    public ApiChannelMessageReceiver(ApiChannelRequestReader reader, ApiChannelMessageMapper mapper,
+            RecordTracing tracing) {
         this.reader = reader;
         this.mapper = mapper;
+        this.tracing = tracing;
     }
 
     @Override
@@ -32,6 +36,7 @@ public class ApiChannelMessageReceiver implements Processor {
         VerifiedRequest request = reader.read(exchange, SCHEMA);
         InboundMessage inbound = mapper.toInboundMessage(request, Instant.now());
         KafkaRecords.become(exchange.getMessage(), Topics.INBOUND_MESSAGES, inbound);
+        tracing.stampCurrent(exchange.getMessage());
         exchange.setProperty(AcceptedRecord.PROPERTY, new AcceptedRecord("accepted", inbound.eventId(),
                 inbound.providerMessageId(), inbound.correlationId()));
     }

@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import com.custarea.routes.conversations.MessageStore;
 import com.custarea.routes.support.KafkaRecords;
+import com.custarea.routes.support.RecordTracing;
 import com.custarea.routes.support.ProblemException;
 import com.custarea.schemas.DeliveryStatus;
 import com.custarea.schemas.MessageStatus;
@@ -25,10 +26,13 @@ public class ApiChannelStatusReceiver implements Processor {
 
     private final ApiChannelRequestReader reader;
     private final MessageStore messages;
+    private final RecordTracing tracing;
 
-    public ApiChannelStatusReceiver(ApiChannelRequestReader reader, MessageStore messages) {
+    public ApiChannelStatusReceiver(ApiChannelRequestReader reader, MessageStore messages,
+            RecordTracing tracing) {
         this.reader = reader;
         this.messages = messages;
+        this.tracing = tracing;
     }
 
     @Override
@@ -45,6 +49,7 @@ public class ApiChannelStatusReceiver implements Processor {
                 body.hasNonNull("errorCode") ? body.get("errorCode").asText() : null,
                 body.hasNonNull("errorMessage") ? body.get("errorMessage").asText() : null);
         KafkaRecords.become(exchange.getMessage(), Topics.DELIVERY_STATUS, status);
+        tracing.stampCurrent(exchange.getMessage());
         exchange.setProperty(AcceptedRecord.PROPERTY, new AcceptedRecord("accepted", status.eventId(),
                 messageId.toString(), status.correlationId()));
     }

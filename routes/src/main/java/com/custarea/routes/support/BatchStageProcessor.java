@@ -42,9 +42,11 @@ public final class BatchStageProcessor<I extends EventEnvelope> implements Proce
     private final Timer batchTimer;
     private final DistributionSummary batchSizes;
     private final MeterRegistry meters;
+    private final RecordTracing tracing;
 
-    public BatchStageProcessor(BatchStage<I> stage, String stageName, MeterRegistry meters) {
+    public BatchStageProcessor(BatchStage<I> stage, String stageName, MeterRegistry meters, RecordTracing tracing) {
         this.stage = stage;
+        this.tracing = tracing;
         this.stageName = stageName;
         this.meters = meters;
         this.batchTimer = Timer.builder("custarea.stage.batch")
@@ -77,6 +79,14 @@ public final class BatchStageProcessor<I extends EventEnvelope> implements Proce
         exchange.setProperty(BATCH_PROPERTY, batch);
         batchSizes.record(batch.size());
 
+        try (RecordTracing.BatchSpans spans = tracing.startBatch(stageName)) {
+            List<OutgoingRecord> output = spans.propagate(process(batch, spans));
+            countDeadLetters(output);
+            exchange.getMessage().setBody(KafkaRecords.toMessages(exchange.getContext(), output));
+        }
+    }
+
+    private List<OutgoingRecord> process(List<Exchange> batch, RecordTracing.BatchSpans spans) {
         List<OutgoingRecord> output = new ArrayList<>();
         List<StageRecord<I>> decoded = new ArrayList<>(batch.size());
         for (Exchange record : batch) {
@@ -89,6 +99,7 @@ public final class BatchStageProcessor<I extends EventEnvelope> implements Proce
             try {
                 I payload = PayloadValidator.readValid(stage.input(), value);
                 decoded.add(new StageRecord<>(payload, key, value, topic, partition, offset));
+                spans.record(message, payload, topic, partition, offset);
             } catch (RuntimeException e) {
                 LOG.warn("Dead-lettering {}-{}@{} in {}: {}", topic, partition, offset, stageName, e.getMessage());
                 output.add(DeadLetters.of(topic, partition, offset, key, value, e, stageName));
@@ -97,8 +108,7 @@ public final class BatchStageProcessor<I extends EventEnvelope> implements Proce
         if (!decoded.isEmpty()) {
             output.addAll(processIsolatingPoison(decoded));
         }
-        countDeadLetters(output);
-        exchange.getMessage().setBody(KafkaRecords.toMessages(exchange.getContext(), output));
+        return output;
     }
 
     /** Counts the records this batch dead-letters, per original topic ({@code custarea.dlq.records}). */

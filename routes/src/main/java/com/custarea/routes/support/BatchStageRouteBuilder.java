@@ -16,6 +16,7 @@ public abstract class BatchStageRouteBuilder<I extends EventEnvelope> extends Ro
     private final KafkaBatchCommitter committer;
     private final PipelineTuning tuning;
     private final MeterRegistry meters;
+    private final RecordTracing tracing;
 
     protected BatchStageRouteBuilder(BatchStage<I> stage, String routeId, String groupId, StageSupport support) {
         this.stage = stage;
@@ -24,6 +25,7 @@ public abstract class BatchStageRouteBuilder<I extends EventEnvelope> extends Ro
         this.committer = support.committer();
         this.tuning = support.tuning();
         this.meters = support.meters();
+        this.tracing = support.tracing();
     }
 
     @Override
@@ -31,7 +33,7 @@ public abstract class BatchStageRouteBuilder<I extends EventEnvelope> extends Ro
         from(KafkaEndpoints.batchConsumer(stage.input(), groupId, tuning.forStage(routeId)))
                 .routeId(routeId)
                 .routeConfigurationId(KafkaStageErrorHandling.ID)
-                .process(new BatchStageProcessor<>(stage, routeId, meters))
+                .process(new BatchStageProcessor<>(stage, routeId, meters, tracing))
                 .filter(BatchStageProcessor.HAS_OUTPUT)
                     .to(KafkaEndpoints.PIPELINE_PRODUCER)
                 .end()

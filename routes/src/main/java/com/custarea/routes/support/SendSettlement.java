@@ -31,8 +31,9 @@ public class SendSettlement {
     private final ParkedSends parked;
     private final Duration parkDelay;
     private final Duration parkLimit;
+    private final RecordTracing tracing;
 
-    public SendSettlement(SendLedger ledger, ProviderCircuitBreakers breakers, ParkedSends parked,
+    public SendSettlement(SendLedger ledger, ProviderCircuitBreakers breakers, ParkedSends parked, RecordTracing tracing,
                           @Value("${custarea.providers.park-delay:30s}") Duration parkDelay,
                           @Value("${custarea.providers.park-limit:24h}") Duration parkLimit) {
         this.ledger = ledger;
@@ -40,11 +41,13 @@ public class SendSettlement {
         this.parked = parked;
         this.parkDelay = parkDelay;
         this.parkLimit = parkLimit;
+        this.tracing = tracing;
     }
 
     /**
      * Makes {@code call} for {@code message} through the circuit of {@code provider}'s {@code endpoint}: no call while
-     * it is open (a retryable outcome), and the call's outcome counted for or against it.
+     * it is open (a retryable outcome), and the call's outcome counted for or against it. The call is a span of the
+     * message's trace ({@code send <provider>}).
      */
     public SendAttempt guarded(String provider, Object endpoint, OutboundMessage message, Supplier<SendAttempt> call) {
         CircuitBreaker breaker = breakers.of(provider, endpoint);
@@ -54,7 +57,7 @@ public class SendSettlement {
                     Optional.of(breakers.openFor()));
         }
         long started = System.nanoTime();
-        SendAttempt attempt = call.get();
+        SendAttempt attempt = tracing.inSpan("send " + provider, message.eventId(), call);
         long elapsed = System.nanoTime() - started;
         if (attempt.outcome().result() == SendOutcome.Result.RETRYABLE) {
             breaker.onError(elapsed, TimeUnit.NANOSECONDS,

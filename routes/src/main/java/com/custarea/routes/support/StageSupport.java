@@ -3,7 +3,11 @@ package com.custarea.routes.support;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
-/** What every batching stage route needs besides its stage: the offset committer, the tuning and the meters. */
+/**
+ * What every batching stage route needs besides its stage: the offset committer, the tuning, the meters and the
+ * record tracing.
+ */
 @Component
-public record StageSupport(KafkaBatchCommitter committer, PipelineTuning tuning, MeterRegistry meters) {
+public record StageSupport(KafkaBatchCommitter committer, PipelineTuning tuning, MeterRegistry meters,
+                           RecordTracing tracing) {
 }

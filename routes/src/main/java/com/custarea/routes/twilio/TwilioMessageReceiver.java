@@ -6,6 +6,7 @@ import java.util.Optional;
 import com.custarea.routes.channels.ChannelRegistry;
 import com.custarea.routes.channels.ChannelSettings;
 import com.custarea.routes.support.KafkaRecords;
+import com.custarea.routes.support.RecordTracing;
 import com.custarea.schemas.Channel;
 import com.custarea.schemas.InboundMessage;
 import com.custarea.schemas.Topics;
@@ -23,11 +24,14 @@ public class TwilioMessageReceiver {
     private final TwilioWebhookReader reader;
     private final TwilioMessageMapper mapper;
     private final ChannelRegistry channels;
+    private final RecordTracing tracing;
 
-    public TwilioMessageReceiver(TwilioWebhookReader reader, TwilioMessageMapper mapper, ChannelRegistry channels) {
+    public TwilioMessageReceiver(TwilioWebhookReader reader, TwilioMessageMapper mapper, ChannelRegistry channels,
+            RecordTracing tracing) {
         this.reader = reader;
         this.mapper = mapper;
         this.channels = channels;
+        this.tracing = tracing;
     }
 
     /** Verifies and maps the webhook of {@code type} and makes the exchange its Kafka record. */
@@ -35,6 +39,7 @@ public class TwilioMessageReceiver {
         TwilioWebhook webhook = reader.read(exchange, request -> receivingChannel(type, request));
         InboundMessage inbound = mapper.toInboundMessage(webhook, Instant.now());
         KafkaRecords.become(exchange.getMessage(), Topics.INBOUND_MESSAGES, inbound);
+        tracing.stampCurrent(exchange.getMessage());
     }
 
     private Optional<ChannelSettings> receivingChannel(Channel type, TwilioWebhookReader.Parameters request) {

@@ -10,6 +10,7 @@ import com.custarea.routes.channels.ChannelSettings;
 import com.custarea.routes.conversations.MessageStore;
 import com.custarea.routes.support.DeterministicIds;
 import com.custarea.routes.support.KafkaRecords;
+import com.custarea.routes.support.RecordTracing;
 import com.custarea.routes.support.ProblemException;
 import com.custarea.schemas.Channel;
 import com.custarea.schemas.DeliveryStatus;
@@ -33,11 +34,14 @@ public class TwilioStatusReceiver {
     private final TwilioWebhookReader reader;
     private final ChannelRegistry channels;
     private final MessageStore messages;
+    private final RecordTracing tracing;
 
-    public TwilioStatusReceiver(TwilioWebhookReader reader, ChannelRegistry channels, MessageStore messages) {
+    public TwilioStatusReceiver(TwilioWebhookReader reader, ChannelRegistry channels, MessageStore messages,
+            RecordTracing tracing) {
         this.reader = reader;
         this.channels = channels;
         this.messages = messages;
+        this.tracing = tracing;
     }
 
     public void receive(Exchange exchange) {
@@ -66,6 +70,7 @@ public class TwilioStatusReceiver {
                 failed ? webhook.parameter("ErrorMessage").orElse("Twilio reported the message " + twilioStatus)
                         : null);
         KafkaRecords.become(exchange.getMessage(), Topics.DELIVERY_STATUS, report);
+        tracing.stampCurrent(exchange.getMessage());
     }
 
     private static Optional<UUID> uuid(String value) {

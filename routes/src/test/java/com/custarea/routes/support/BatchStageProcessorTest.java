@@ -91,14 +91,14 @@ class BatchStageProcessorTest {
         });
         Exchange exchange = batchOf(record(0, PayloadJson.write(status())), record(1, PayloadJson.write(status())));
 
-        assertThatThrownBy(() -> new BatchStageProcessor<>(stage, "test-stage", new SimpleMeterRegistry()).process(exchange))
+        assertThatThrownBy(() -> new BatchStageProcessor<>(stage, "test-stage", new SimpleMeterRegistry(), RecordTracing.disabled()).process(exchange))
                 .isInstanceOf(DataAccessResourceFailureException.class);
         assertThat(stage.batches).hasSize(1);
     }
 
     private List<Message> run(RecordingStage stage, Exchange... records) {
         Exchange exchange = batchOf(records);
-        new BatchStageProcessor<>(stage, "test-stage", new SimpleMeterRegistry()).process(exchange);
+        new BatchStageProcessor<>(stage, "test-stage", new SimpleMeterRegistry(), RecordTracing.disabled()).process(exchange);
         @SuppressWarnings("unchecked")
         List<Message> output = exchange.getMessage().getBody(List.class);
         assertThat(exchange.getProperty(BatchStageProcessor.BATCH_PROPERTY, List.class)).hasSize(records.length);
