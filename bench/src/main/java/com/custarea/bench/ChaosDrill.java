@@ -123,7 +123,9 @@ public final class ChaosDrill {
                 "PORT", Integer.toString(appPort), "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + kafkaPort,
                 "DB_URL", jdbcUrl, "DB_USER", "postgres", "MONGODB_URI", mongoUri,
                 "CUSTAREA_DATA_DIR", dir.resolve("app").toString(), "CUSTAREA_DEMO_ENABLED", "false",
-                "CUSTAREA_JWT_SECRET", JWT_SECRET, "CUSTAREA_MASTER_KEY", MASTER_KEY));
+                "CUSTAREA_JWT_SECRET", JWT_SECRET, "CUSTAREA_MASTER_KEY", MASTER_KEY,
+                // every message gets a reply to count, whatever a knowledge base would say
+                "CUSTAREA_AI_ENGINE", "echo"));
         app.start();
         awaitReady();
         String[] channel = setUp("http://127.0.0.1:" + receiver.getAddress().getPort() + "/callbacks");

@@ -64,7 +64,7 @@ public final class PipelineBenchmark {
                 Runtime.getRuntime().availableProcessors(), dataDir);
         try (CallbackReceiver receiver = new CallbackReceiver();
              ConfigurableApplicationContext app = new SpringApplicationBuilder(CustAreaApplication.class)
-                     .run("--custarea.data-dir=" + dataDir, "--server.port=0", "--custarea.demo.enabled=false",
+                     .run("--custarea.data-dir=" + dataDir, "--server.port=0", "--custarea.demo.enabled=false", "--custarea.ai.engine=echo",
                              "--logging.level.root=WARN", "--logging.level.com.custarea=WARN")) {
             UUID tenantId = app.getBean(TenantRepository.class).create("Bench");
             String secret = "bench-secret-" + UUID.randomUUID();

@@ -93,6 +93,7 @@ class RestartIT {
                 "--custarea.data-dir=" + DATA_DIR,
                 "--server.port=0",
                 "--custarea.demo.enabled=false",
+                "--custarea.ai.engine=echo",
                 "--custarea.embedded.postgres.synchronous-commit=false",
                 "--camel.main.name=custarea-restart-it",
                 "--camel.main.shutdown-timeout=5");

@@ -36,6 +36,11 @@ public final class Topics {
             "delivery.status", DeliveryStatus.class, "delivery-status", 6, "message id",
             status -> status.messageId().toString());
 
+    /** Documents of AI agents' knowledge bases to index or remove, keyed so one document's jobs stay in order. */
+    public static final TopicSpec<KnowledgeDocumentJob> KB_INGEST = new TopicSpec<>(
+            "kb.ingest", KnowledgeDocumentJob.class, "kb-ingest", 6, "document id",
+            job -> job.documentId().toString());
+
     private static final Map<Channel, TopicSpec<OutboundMessage>> OUTBOUND = Arrays.stream(Channel.values())
             .collect(Collectors.toUnmodifiableMap(Function.identity(), channel -> new TopicSpec<>(
                     "outbound." + channel.wireName(), OutboundMessage.class, "outbound-message", 6,
@@ -53,7 +58,7 @@ public final class Topics {
     /** Every topic of the pipeline, without the dead-letter topics. */
     public static List<TopicSpec<?>> all() {
         List<TopicSpec<?>> all = new ArrayList<>(List.of(INBOUND_MESSAGES, CONVERSATION_EVENTS, AI_REQUESTS,
-                DELIVERY_STATUS, WORKFLOW_TRIGGERS));
+                DELIVERY_STATUS, WORKFLOW_TRIGGERS, KB_INGEST));
         Arrays.stream(Channel.values()).map(OUTBOUND::get).forEach(all::add);
         return List.copyOf(all);
     }

@@ -47,6 +47,9 @@ class PayloadContractTest {
         WorkflowTrigger trigger = new WorkflowTrigger(UUID.randomUUID(), TENANT, NOW, WorkflowTrigger.SCHEMA_VERSION,
                 "corr-1", "message_received", UUID.randomUUID(), conversation, UUID.randomUUID(), UUID.randomUUID(),
                 Channel.WHATSAPP, channelId);
+        KnowledgeDocumentJob job = new KnowledgeDocumentJob(UUID.randomUUID(), TENANT, NOW,
+                KnowledgeDocumentJob.SCHEMA_VERSION, "corr-3", UUID.randomUUID(), UUID.randomUUID(),
+                KnowledgeDocumentJob.INDEX);
         return Stream.of(
                 Arguments.of(Topics.INBOUND_MESSAGES, inbound),
                 Arguments.of(Topics.CONVERSATION_EVENTS, merged),
@@ -55,7 +58,8 @@ class PayloadContractTest {
                 Arguments.of(Topics.outbound(Channel.API), outbound),
                 Arguments.of(Topics.CONVERSATION_EVENTS, event),
                 Arguments.of(Topics.DELIVERY_STATUS, status),
-                Arguments.of(Topics.AI_REQUESTS, ai));
+                Arguments.of(Topics.AI_REQUESTS, ai),
+                Arguments.of(Topics.KB_INGEST, job));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,5 +1,6 @@
 package com.custarea.app.api;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,9 @@ import com.custarea.schemas.PayloadException;
 import com.custarea.schemas.PayloadJson;
 import com.custarea.schemas.PayloadValidator;
 import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.Part;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 
@@ -148,6 +151,55 @@ public final class ApiRequest {
             throw ProblemException.badRequest("The body is empty", List.of());
         }
         return body;
+    }
+
+    /** A file sent as a part of a multipart/form-data body. */
+    public record UploadedFile(String filename, String contentType, byte[] bytes) {
+    }
+
+    /** Whether the body is multipart/form-data (a file upload). */
+    public boolean isMultipart() {
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        return contentType != null && contentType.toLowerCase().startsWith("multipart/form-data");
+    }
+
+    /** The file part {@code name} of a multipart body, read whole up to {@code maxBytes} (413 beyond). */
+    public UploadedFile file(String name, long maxBytes) {
+        Part part = part(name).orElseThrow(() -> ProblemException.badRequest("The upload has no " + name + " part",
+                List.of(new Problem.FieldError("/" + name, "is required"))));
+        if (part.getSize() > maxBytes) {
+            throw ProblemException.payloadTooLarge("The file has " + part.getSize() + " bytes; at most " + maxBytes
+                    + " are accepted");
+        }
+        try (var input = part.getInputStream()) {
+            return new UploadedFile(part.getSubmittedFileName(), part.getContentType(), input.readAllBytes());
+        } catch (IOException e) {
+            throw ProblemException.badRequest("The file could not be read: " + e.getMessage(), List.of());
+        }
+    }
+
+    /** A text field of a multipart body, if sent. */
+    public Optional<String> formField(String name) {
+        return part(name).map(part -> {
+            try (var input = part.getInputStream()) {
+                return new String(input.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw ProblemException.badRequest("The field " + name + " could not be read", List.of());
+            }
+        }).filter(value -> !value.isBlank());
+    }
+
+    private Optional<Part> part(String name) {
+        if (!(exchange.getIn() instanceof PlatformHttpMessage message) || message.getRequest() == null) {
+            throw ProblemException.unsupportedMediaType("Send the file as multipart/form-data");
+        }
+        try {
+            return Optional.ofNullable(message.getRequest().getPart(name));
+        } catch (IOException | ServletException | IllegalStateException e) {
+            // IllegalStateException: beyond spring.servlet.multipart's limits
+            throw ProblemException.badRequest("The multipart body could not be read: " + e.getMessage(),
+                    List.of());
+        }
     }
 
     /** The address of the client, for rate limits (behind a proxy, see server.forward-headers-strategy). */

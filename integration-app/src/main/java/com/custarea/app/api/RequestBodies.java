@@ -159,4 +159,14 @@ public final class RequestBodies {
                            @Schema(example = "[{\"type\": \"add_label\", \"label\": \"billing\"}, {\"type\": \"send_reply\", \"text\": \"Hi {{contact.name}}, billing will answer shortly.\"}]")
                            List<Map<String, Object>> actions) {
     }
+
+    @Schema(name = "AiAgentRequest", description = "See ai-agent-create.schema.json; on PATCH every field is optional")
+    public record AiAgent(@Schema(example = "Support assistant") String name,
+                          @Schema(example = "Answer from the help centre; be brief.") String instructions,
+                          @Schema(example = "offline") String model, Double temperature, List<UUID> channelIds,
+                          @Schema(example = "{\"timezone\": \"Europe/Paris\", \"days\": {\"mon\": [\"09:00\", \"17:00\"]}}")
+                          Map<String, Object> businessHours,
+                          @Schema(example = "{\"keywords\": [\"lawyer\", \"complaint\"]}") Map<String, Object> handoffRules,
+                          List<String> enabledTools, @Schema(example = "0.45") Double answerThreshold) {
+    }
 }

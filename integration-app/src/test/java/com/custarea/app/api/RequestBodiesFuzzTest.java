@@ -28,7 +28,7 @@ class RequestBodiesFuzzTest {
     /** The fields the handlers read with {@code UUID.fromString}. */
     private static final java.util.Set<String> ID_FIELDS = java.util.Set.of("conversationId", "contactId",
             "channelId", "assigneeId", "mergeContactId", "subscriptionId");
-    private static final java.util.Set<String> ID_LISTS = java.util.Set.of("userIds", "deliveryIds");
+    private static final java.util.Set<String> ID_LISTS = java.util.Set.of("userIds", "deliveryIds", "channelIds");
 
     @FuzzTest(maxDuration = "20s")
     void aBodyIsRefusedWithFieldErrorsOrCarriesUsableIds(FuzzedDataProvider data) {

@@ -35,6 +35,8 @@ import org.springframework.test.context.DynamicPropertySource;
                 "custarea.data-dir=target/it-data",
                 "custarea.embedded.postgres.synchronous-commit=false",
                 "custarea.demo.enabled=false",
+                // the pipeline's tests want an answer to every message; AiAgentIT starts the offline engine
+                "custarea.ai.engine=echo",
                 "custarea.ops.lag-refresh=1s",
                 "custarea.providers.initial-retry-delay=100ms",
                 "custarea.providers.max-retry-delay=400ms",
@@ -67,10 +69,16 @@ public abstract class PipelineIntegrationTest {
         Runtime.getRuntime().addShutdownHook(new Thread(TENANT_SYSTEMS::stop));
     }
 
-    /** Twilio's REST API is faked by the same WireMock; webhooks are signed over the public URL. */
+    /**
+     * Twilio's REST API and OpenAI's chat completions are faked by the same WireMock (OpenAI under {@code /openai/v1},
+     * answering only agents whose model is not offline); webhooks are signed over the public URL.
+     */
     @DynamicPropertySource
     static void providerFakes(DynamicPropertyRegistry registry) {
         registry.add("custarea.channels.twilio.api-base-url", TENANT_SYSTEMS::baseUrl);
+        registry.add("custarea.ai.openai.base-url", () -> TENANT_SYSTEMS.baseUrl() + "/openai/v1");
+        registry.add("custarea.ai.openai.api-key", () -> "sk-test-fake");
+        registry.add("custarea.ai.openai.timeout", () -> "2s");
         registry.add("custarea.public-base-url", () -> TwilioWebhookClient.PUBLIC_BASE_URL);
     }
 

@@ -3,6 +3,7 @@ package com.custarea.routes.ai;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -22,22 +23,26 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The AI processor: asks the answer engine for each request and queues its answer as a reply on the conversation.
- * The reply's id derives from the request, so a redelivered request never makes a second reply.
+ * The AI processor: asks the answer engine for each request, with the tenant's agent for the channel, and queues
+ * its answer as a reply on the conversation. A hand-off pauses the agent on the conversation, sends the customer
+ * the engine's polite message and leaves the team a private note with the reason. Ids derive from the request, so a
+ * redelivered request never makes a second reply.
  */
 @Service
 public class AiReplyStage implements BatchStage<AiRequest> {
 
     static final String SENDER_TYPE = "ai";
 
-    private final AnswerEngine engine;
+    private final AnswerEngines engine;
+    private final AiAgents agents;
     private final OutboundReplies replies;
     private final TransactionTemplate transaction;
     private final NamedParameterJdbcTemplate jdbc;
 
-    public AiReplyStage(AnswerEngine engine, OutboundReplies replies, TransactionTemplate transaction,
-                        NamedParameterJdbcTemplate jdbc) {
+    public AiReplyStage(AnswerEngines engine, AiAgents agents, OutboundReplies replies,
+                        TransactionTemplate transaction, NamedParameterJdbcTemplate jdbc) {
         this.engine = engine;
+        this.agents = agents;
         this.replies = replies;
         this.transaction = transaction;
         this.jdbc = jdbc;
@@ -56,16 +61,62 @@ public class AiReplyStage implements BatchStage<AiRequest> {
             if (handedToHumans.contains(record.payload().conversationId())) {
                 continue;
             }
-            engine.answer(record.payload()).ifPresent(text -> answers.add(new Answer(record.payload(), text)));
+            AiRequest request = record.payload();
+            AgentAnswer answer = engine.answer(request, agents.forChannel(request.tenantId(), request.channelId()));
+            if (!answer.isSilent()) {
+                answers.add(new Answer(request, answer));
+            }
         }
         if (answers.isEmpty()) {
             return List.of();
         }
-        List<OutboundDraft> drafts = answers.stream().map(answer -> OutboundDraft.automated(
-                DeterministicIds.of("ai.reply", answer.request().eventId()), answer.request().tenantId(),
-                answer.request().conversationId(), SENDER_TYPE, answer.text(), answer.request().correlationId(),
-                answer.request().eventId())).toList();
-        return transaction.execute(tx -> replies.queueAll(drafts));
+        List<OutboundDraft> drafts = new ArrayList<>();
+        for (Answer answer : answers) {
+            AiRequest request = answer.request();
+            if (answer.answer().text() != null) {
+                drafts.add(new OutboundDraft(DeterministicIds.of("ai.reply", request.eventId()), request.tenantId(),
+                        request.conversationId(), SENDER_TYPE, null, answer.answer().text(), List.of(), false,
+                        request.correlationId(), request.eventId(), answer.answer().metadata()));
+            }
+            List<String> notes = answer.answer().notes();
+            for (int i = 0; i < notes.size(); i++) {
+                drafts.add(new OutboundDraft(DeterministicIds.of("ai.tool.note", request.eventId() + ":" + i),
+                        request.tenantId(), request.conversationId(), SENDER_TYPE, null, notes.get(i), List.of(), true,
+                        request.correlationId(), null, Map.of()));
+            }
+            if (answer.answer().handsOff()) {
+                drafts.add(new OutboundDraft(DeterministicIds.of("ai.handoff.note", request.eventId()),
+                        request.tenantId(), request.conversationId(), SENDER_TYPE, null,
+                        "The AI agent handed this conversation to the team: " + answer.answer().handoffReason(),
+                        // no source event: one message per source event, and that is the reply; the note's id
+                        // derives from the request, which keeps it once
+                        List.of(), true, request.correlationId(), null, Map.of()));
+            }
+        }
+        List<AiRequest> handedOff = answers.stream().filter(answer -> answer.answer().handsOff())
+                .map(Answer::request).toList();
+        List<OutgoingRecord> toolRecords = answers.stream().flatMap(answer -> answer.answer().records().stream())
+                .toList();
+        return transaction.execute(tx -> {
+            pause(handedOff);
+            List<OutgoingRecord> output = new ArrayList<>(replies.queueAll(drafts));
+            output.addAll(toolRecords);
+            return output;
+        });
+    }
+
+    /** The agent stays silent on these conversations until a person or a workflow hands them back. */
+    private void pause(List<AiRequest> requests) {
+        if (requests.isEmpty()) {
+            return;
+        }
+        jdbc.update("""
+                UPDATE conversations c SET ai_paused = true, updated_at = now()
+                FROM unnest(CAST(:ids AS uuid[]), CAST(:tenants AS uuid[])) AS wanted(id, tenant_id)
+                WHERE c.id = wanted.id AND c.tenant_id = wanted.tenant_id
+                """, new MapSqlParameterSource()
+                .addValue("ids", SqlArrays.uuids(requests.stream().map(AiRequest::conversationId).toList()))
+                .addValue("tenants", SqlArrays.uuids(requests.stream().map(AiRequest::tenantId).toList())));
     }
 
     /** The conversations of the batch that were handed to the humans: the agent stays silent on them. */
@@ -82,6 +133,6 @@ public class AiReplyStage implements BatchStage<AiRequest> {
                         .toList())), UUID.class));
     }
 
-    private record Answer(AiRequest request, String text) {
+    private record Answer(AiRequest request, AgentAnswer answer) {
     }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -53,8 +54,18 @@ public class MediaFetcher {
 
     /** Downloads {@code url} within {@code timeout}; any failure is an IOException (too large: a TooLargeException). */
     public Fetched fetch(String url, Optional<Credentials> credentials, Duration timeout) throws IOException {
+        return fetch(url, credentials, timeout, target -> { });
+    }
+
+    /**
+     * Fetches {@code url} as {@link #fetch(String, Optional, Duration)} does, handing every address it is about to
+     * call, the redirects' too, to {@code beforeEachHop}, which may refuse it by throwing.
+     */
+    public Fetched fetch(String url, Optional<Credentials> credentials, Duration timeout,
+                         Consumer<URI> beforeEachHop) throws IOException {
         URI target = URI.create(url);
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            beforeEachHop.accept(target);
             HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(timeout).GET();
             if (credentials.isPresent() && hop == 0) {
                 request.header("Authorization", credentials.get().basicAuthorization());

@@ -101,7 +101,8 @@ public final class BatchStageProcessor<I extends EventEnvelope> implements Proce
                 decoded.add(new StageRecord<>(payload, key, value, topic, partition, offset));
                 spans.record(message, payload, topic, partition, offset);
             } catch (RuntimeException e) {
-                LOG.warn("Dead-lettering {}-{}@{} in {}: {}", topic, partition, offset, stageName, e.getMessage());
+                LOG.warn("Dead-lettering {}-{}@{} in {}: {}", topic, partition, offset, stageName,
+                        PersonalData.redact(e.getMessage()));
                 output.add(DeadLetters.of(topic, partition, offset, key, value, e, stageName));
             }
         }
@@ -132,11 +133,11 @@ public final class BatchStageProcessor<I extends EventEnvelope> implements Proce
             if (decoded.size() == 1) {
                 StageRecord<I> record = decoded.get(0);
                 LOG.warn("Dead-lettering {}-{}@{} in {}: {}", record.topic(), record.partition(), record.offset(),
-                        stageName, batchFailure.toString());
+                        stageName, PersonalData.redact(batchFailure.toString()));
                 return List.of(DeadLetters.of(record, batchFailure, stageName));
             }
             LOG.info("{}: batch of {} failed ({}); processing its records one by one", stageName, decoded.size(),
-                    batchFailure.toString());
+                    PersonalData.redact(batchFailure.toString()));
             List<OutgoingRecord> output = new ArrayList<>();
             for (StageRecord<I> record : decoded) {
                 try (var correlation = Correlation.scope(record.payload().correlationId())) {
@@ -146,7 +147,7 @@ public final class BatchStageProcessor<I extends EventEnvelope> implements Proce
                         throw recordFailure;
                     }
                     LOG.warn("Dead-lettering {}-{}@{} in {}: {}", record.topic(), record.partition(), record.offset(),
-                            stageName, recordFailure.toString());
+                            stageName, PersonalData.redact(recordFailure.toString()));
                     output.add(DeadLetters.of(record, recordFailure, stageName));
                 }
             }

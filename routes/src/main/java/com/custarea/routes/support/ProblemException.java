@@ -41,6 +41,10 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(404, "not-found", "Not found", detail, List.of(), null);
     }
 
+    public static ProblemException conflict(String detail) {
+        return new ProblemException(409, "conflict", "Conflict", detail, List.of(), null);
+    }
+
     public static ProblemException unsupportedMediaType(String detail) {
         return new ProblemException(415, "unsupported-media-type", "Unsupported media type", detail, List.of(), null);
     }
