@@ -14,11 +14,14 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.custarea.routes.ai.AiAgents;
+import com.custarea.routes.ai.kb.KnowledgeBase;
 import com.custarea.routes.api.ApiCallbackRequestBuilder;
 import com.custarea.routes.channels.ChannelRegistry;
 import com.custarea.routes.channels.ChannelSettings;
 import com.custarea.routes.tenants.TenantRepository;
 import com.custarea.schemas.Channel;
+import com.custarea.schemas.PayloadJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -28,29 +31,36 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * On the first start of the embedded mode, creates a demo tenant with an API channel whose replies come from the
- * AI agent (echo engine) and whose callbacks go to this application's demo sink ({@code /demo/callbacks}). Its
- * ids and secret go to the log and to {@code <data-dir>/demo-api-channel.env}, so the README's quick start works by
- * copy and paste. Later starts reuse it.
+ * On the first start of the embedded mode, creates a demo tenant with an API channel whose replies come from an AI
+ * agent (the offline engine, with a small help centre as its knowledge base) and whose callbacks go to this
+ * application's demo sink ({@code /demo/callbacks}). Its ids and secret go to the log and to
+ * {@code <data-dir>/demo-api-channel.env}, so the README's quick start works by copy and paste. Later starts reuse
+ * it.
  */
 @Component
 @ConditionalOnProperty(name = "custarea.demo.enabled", havingValue = "true")
 public class DemoTenantBootstrap {
 
     static final String ENV_FILE = "demo-api-channel.env";
+    private static final String DEMO_FAQ = "/demo/demo-faq.md";
     private static final Logger LOG = LoggerFactory.getLogger(DemoTenantBootstrap.class);
 
     private final TenantRepository tenants;
     private final ChannelRegistry channels;
+    private final AiAgents agents;
+    private final KnowledgeBase knowledgeBase;
     private final Path envFile;
     private final String configuredCallbackUrl;
     private final AtomicReference<DemoTenant> demo = new AtomicReference<>();
 
-    public DemoTenantBootstrap(TenantRepository tenants, ChannelRegistry channels,
+    public DemoTenantBootstrap(TenantRepository tenants, ChannelRegistry channels, AiAgents agents,
+                               KnowledgeBase knowledgeBase,
                                @Value("${custarea.data-dir:./data}") String dataDir,
                                @Value("${custarea.demo.callback-url:}") String configuredCallbackUrl) {
         this.tenants = tenants;
         this.channels = channels;
+        this.agents = agents;
+        this.knowledgeBase = knowledgeBase;
         this.envFile = Path.of(dataDir).toAbsolutePath().normalize().resolve(ENV_FILE);
         this.configuredCallbackUrl = configuredCallbackUrl;
     }
@@ -99,6 +109,13 @@ public class DemoTenantBootstrap {
         ChannelSettings channel = channels.create(tenantId, Channel.API, "Demo API channel",
                 Map.of(ApiCallbackRequestBuilder.CALLBACK_URL_SETTING, callbackUrl), secret, true);
         DemoTenant tenant = new DemoTenant(tenantId, channel.id(), secret);
+        UUID agentId = agents.create(tenantId, PayloadJson.tree("{\"name\": \"Demo assistant\"}")).id();
+        try (InputStream faq = getClass().getResourceAsStream(DEMO_FAQ)) {
+            knowledgeBase.upload(tenantId, agentId, "Demo shop help centre", "text/markdown", "demo-faq.md",
+                    faq.readAllBytes(), "demo-bootstrap");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + DEMO_FAQ, e);
+        }
         try {
             Files.createDirectories(envFile.getParent());
             Files.writeString(envFile, "CUSTAREA_DEMO_TENANT_ID=" + tenantId + "\n"

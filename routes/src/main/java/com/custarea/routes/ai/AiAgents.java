@@ -93,7 +93,7 @@ public class AiAgents {
                 .addValue("hours", json(body.get("businessHours")))
                 .addValue("rules", body.has("handoffRules") ? body.get("handoffRules").toString() : "{}")
                 .addValue("tools", SqlArrays.texts(texts(body.path("enabledTools"))))
-                .addValue("threshold", body.path("answerThreshold").asDouble(0.45)));
+                .addValue("threshold", body.path("answerThreshold").asDouble(0.4)));
         return find(tenantId, id).orElseThrow();
     }
 

@@ -59,29 +59,38 @@ public class OfflineAnswerEngine implements AnswerEngine {
         }
         List<KnowledgeIndex.Hit> hits = search.search(request.tenantId(), agent.get().id(), question, 3);
         double threshold = agent.get().answerThreshold();
-        if (hits.isEmpty() || hits.get(0).similarity() < threshold) {
-            String best = hits.isEmpty() ? "the knowledge base is empty" : String.format(Locale.ROOT,
-                    "the closest passage (\"%s\") has a similarity of %.2f, below the agent's %.2f",
-                    hits.get(0).title(), hits.get(0).similarity(), threshold);
-            return handoff("No passage answers the question: " + best, agent);
+        if (hits.isEmpty()) {
+            return handoff("No passage answers the question: the knowledge base is empty", agent);
         }
         KnowledgeIndex.Hit best = hits.get(0);
+        Excerpt excerpt = excerpt(question, best.text());
+        // a short question is closer to the one sentence that answers it than to the whole passage around it
+        double confidence = Math.max(best.similarity(), excerpt.similarity());
+        if (confidence < threshold) {
+            return handoff(String.format(Locale.ROOT, "No passage answers the question: the closest passage "
+                    + "(\"%s\") has a similarity of %.2f, below the agent's %.2f", best.title(), confidence,
+                    threshold), agent);
+        }
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(AgentAnswer.ENGINE, ENGINE);
-        metadata.put(AgentAnswer.CONFIDENCE, String.format(Locale.ROOT, "%.3f", best.similarity()));
+        metadata.put(AgentAnswer.CONFIDENCE, String.format(Locale.ROOT, "%.3f", confidence));
         metadata.put(AgentAnswer.CITATIONS, PayloadJson.write(List.of(Map.of("documentId",
                 best.documentId().toString(), "chunkId", best.chunkId(), "title", best.title(),
-                "similarity", Math.round(best.similarity() * 1000) / 1000.0))));
-        return AgentAnswer.reply(relevantSentences(question, best.text()) + "\n\n(Source: " + best.title()
+                "similarity", Math.round(confidence * 1000) / 1000.0))));
+        return AgentAnswer.reply(excerpt.text() + "\n\n(Source: " + best.title()
                 + (best.heading() == null || best.heading().isBlank() || best.heading().equals(best.title()) ? ""
                 : ", " + best.heading()) + ")", metadata);
     }
 
+    /** The sentences of a passage that answer, and how close the best of them is to the question. */
+    private record Excerpt(String text, double similarity) {
+    }
+
     /** The passage's sentences most similar to the question, at most three, in the passage's order. */
-    private String relevantSentences(String question, String passage) {
+    private Excerpt excerpt(String question, String passage) {
         List<String> sentences = chunker.sentences(passage);
-        if (sentences.size() <= 1) {
-            return passage;
+        if (sentences.isEmpty()) {
+            return new Excerpt(passage, 0);
         }
         double[] similarity = search.similarities(question, sentences);
         double best = IntStream.range(0, similarity.length).mapToDouble(i -> similarity[i]).max().orElse(0);
@@ -89,7 +98,7 @@ public class OfflineAnswerEngine implements AnswerEngine {
                 .filter(i -> similarity[i] >= best - SENTENCE_MARGIN)
                 .sorted(Comparator.comparingDouble(i -> -similarity[i])).limit(MAX_SENTENCES).toList());
         chosen.sort(Comparator.naturalOrder());
-        return String.join(" ", chosen.stream().map(sentences::get).toList());
+        return new Excerpt(String.join(" ", chosen.stream().map(sentences::get).toList()), best);
     }
 
     private static Optional<String> handoffKeyword(JsonNode rules, String question) {
