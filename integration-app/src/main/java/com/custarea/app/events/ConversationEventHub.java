@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import com.custarea.schemas.ConversationEvent;
 import org.springframework.beans.factory.annotation.Value;
@@ -34,6 +36,7 @@ public class ConversationEventHub {
     private final AtomicLong sequence = new AtomicLong();
     private final Map<UUID, TenantBuffer> recent = new ConcurrentHashMap<>();
     private final Map<UUID, Set<SseEmitter>> subscribers = new ConcurrentHashMap<>();
+    private final List<Consumer<ConversationEvent>> listeners = new CopyOnWriteArrayList<>();
     private final int replayEvents;
     private final Duration replayWindow;
     private final Duration streamTimeout;
@@ -46,8 +49,14 @@ public class ConversationEventHub {
         this.streamTimeout = streamTimeout;
     }
 
-    /** Delivers an event to its tenant's streams and keeps it for replay. */
+    /** Hands every event to {@code listener} too (the widget's streams, which filter by visitor). */
+    public void addListener(Consumer<ConversationEvent> listener) {
+        listeners.add(listener);
+    }
+
+    /** Delivers an event to its tenant's streams and the listeners, and keeps it for replay. */
     public void publish(ConversationEvent event, String json) {
+        listeners.forEach(listener -> listener.accept(event));
         TenantBuffer buffer = recent.computeIfAbsent(event.tenantId(), tenant -> new TenantBuffer());
         Buffered buffered;
         synchronized (buffer) {

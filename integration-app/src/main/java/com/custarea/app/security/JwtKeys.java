@@ -29,19 +29,28 @@ public class JwtKeys {
 
     public JwtKeys(@Value("${custarea.security.jwt-secret:}") String configured,
                    @Value("${custarea.data-dir:./data}") String dataDir) {
-        byte[] bytes = configured.isBlank() ? fromDataFolder(Path.of(dataDir).toAbsolutePath().normalize()
-                .resolve("jwt.key")) : Base64.getDecoder().decode(configured.trim());
+        this.key = load(configured, Path.of(dataDir).toAbsolutePath().normalize().resolve("jwt.key"),
+                "CUSTAREA_JWT_SECRET");
+    }
+
+    /**
+     * An HS256 key: {@code configured} (base64 of at least 32 bytes, from the environment variable {@code variable})
+     * when set, otherwise the one in {@code file}, generated on first use.
+     */
+    public static SecretKey load(String configured, Path file, String variable) {
+        byte[] bytes = configured.isBlank() ? fromDataFolder(file, variable)
+                : Base64.getDecoder().decode(configured.trim());
         if (bytes.length < 32) {
-            throw new IllegalStateException("CUSTAREA_JWT_SECRET must be base64 of at least 32 bytes");
+            throw new IllegalStateException(variable + " must be base64 of at least 32 bytes");
         }
-        this.key = new SecretKeySpec(bytes, "HmacSHA256");
+        return new SecretKeySpec(bytes, "HmacSHA256");
     }
 
     public SecretKey signingKey() {
         return key;
     }
 
-    private static byte[] fromDataFolder(Path file) {
+    private static byte[] fromDataFolder(Path file, String variable) {
         try {
             if (!Files.exists(file)) {
                 byte[] random = new byte[32];
@@ -53,7 +62,7 @@ public class JwtKeys {
                 } catch (UnsupportedOperationException notPosix) {
                     LOG.debug("Cannot restrict the permissions of {}", file);
                 }
-                LOG.warn("CUSTAREA_JWT_SECRET is not set: generated a token signing key in {}", file);
+                LOG.warn("{} is not set: generated a token signing key in {}", variable, file);
             }
             return Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).trim());
         } catch (IOException e) {

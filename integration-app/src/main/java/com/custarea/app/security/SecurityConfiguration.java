@@ -28,7 +28,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
  * Who may call what: the dashboard API needs a bearer access token (HS256 pinned; issuer, audience and expiry
- * checked); signed webhooks, sign-in, health, metrics and the API docs are public; ops endpoints are for admins.
+ * checked); signed webhooks, sign-in, the widget's API (its own visitor tokens), health, metrics and the API docs
+ * are public; ops endpoints are for admins.
  * Failures are RFC 9457 problems.
  */
 @Configuration(proxyBeanMethods = false)
@@ -36,7 +37,8 @@ public class SecurityConfiguration {
 
     /** Paths anyone may call: they authenticate otherwise (signatures, credentials) or are harmless. */
     static final String[] PUBLIC = {
-        "/api/auth/**", "/api/v2/auth/**", "/api/channels/api/**", "/api/webhooks/**", "/api/openapi.json", "/api/docs/**",
+        "/api/auth/**", "/api/v2/auth/**", "/api/channels/api/**", "/api/webhooks/**", "/api/widget/**",
+        "/api/openapi.json", "/api/docs/**",
         "/webjars/**", "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus",
         "/demo/**", "/error"
     };
@@ -105,12 +107,16 @@ public class SecurityConfiguration {
         return converter;
     }
 
-    /** Bearer tokens come in the Authorization header; the event stream also takes ?access_token= (EventSource). */
+    /**
+     * Bearer tokens come in the Authorization header; the event stream also takes ?access_token= (EventSource). The
+     * widget's visitor tokens are not the dashboard's: its API checks them itself.
+     */
     private static BearerTokenResolver bearerTokens() {
         DefaultBearerTokenResolver header = new DefaultBearerTokenResolver();
         DefaultBearerTokenResolver headerOrQuery = new DefaultBearerTokenResolver();
         headerOrQuery.setAllowUriQueryParameter(true);
-        return (HttpServletRequest request) -> "/api/events".equals(request.getRequestURI())
-                ? headerOrQuery.resolve(request) : header.resolve(request);
+        return (HttpServletRequest request) -> request.getRequestURI().startsWith("/api/widget/") ? null
+                : "/api/events".equals(request.getRequestURI()) ? headerOrQuery.resolve(request)
+                : header.resolve(request);
     }
 }

@@ -27,7 +27,7 @@ class RequestBodiesFuzzTest {
     private static final List<String> SCHEMAS = schemas();
     /** The fields the handlers read with {@code UUID.fromString}. */
     private static final java.util.Set<String> ID_FIELDS = java.util.Set.of("conversationId", "contactId",
-            "channelId", "assigneeId", "mergeContactId", "subscriptionId");
+            "channelId", "assigneeId", "mergeContactId", "subscriptionId", "widgetKey");
     private static final java.util.Set<String> ID_LISTS = java.util.Set.of("userIds", "deliveryIds", "channelIds");
 
     @FuzzTest(maxDuration = "20s")

@@ -39,9 +39,12 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 class SecuritySweepIT extends DashboardIntegrationTest {
 
-    /** Operations that are public by design: sign-in, and the channels' own signed endpoints. */
+    /**
+     * Operations that are public by design: sign-in, the channels' own signed endpoints, and the widget's API, which
+     * checks its own visitor tokens (WidgetIT refuses forged, unsigned and dashboard tokens there).
+     */
     private static final List<String> PUBLIC_PREFIXES = List.of("/api/auth/", "/api/v2/auth/", "/api/channels/api/",
-            "/api/webhooks/", "/api/openapi");
+            "/api/webhooks/", "/api/openapi", "/api/widget/");
     private static final List<String> TABLES = List.of("contacts", "conversations", "messages", "tickets", "leads",
             "channels", "users", "workflows", "webhook_subscriptions", "contact_notes", "dlq_replays");
 

@@ -24,6 +24,7 @@ public class ChannelConfigurationRules {
     private static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
     private static final Pattern SERVICE_SID = Pattern.compile("MG[0-9a-fA-F]{32}");
     private static final Pattern API_KEY_SID = Pattern.compile("SK[0-9a-fA-F]{32}");
+    private static final Pattern WIDGET_DOMAIN = Pattern.compile("(\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*");
 
     /**
      * Refuses settings (null: unchanged) or a secret (null: unchanged) that cannot work for a channel of
@@ -38,6 +39,9 @@ public class ChannelConfigurationRules {
             if (secret != null && secret.trim().startsWith("{")) {
                 twilioSecret(secret, errors);
             }
+        }
+        if (type == Channel.WIDGET && settings != null) {
+            widgetSettings(settings, errors);
         }
         if (!errors.isEmpty()) {
             throw ProblemException.badRequest("The channel's configuration is not valid for " + type.wireName(),
@@ -55,6 +59,24 @@ public class ChannelConfigurationRules {
         matches(settings, "phoneNumber", E164, "must be in E.164, like +14155550100", errors);
         matches(settings, "messagingServiceSid", SERVICE_SID, "must be a messaging service SID (MG…)", errors);
         matches(settings, "accountSid", ACCOUNT_SID, "must be an account SID (AC…)", errors);
+    }
+
+    private static void widgetSettings(Map<String, String> settings, List<Problem.FieldError> errors) {
+        String domains = settings.getOrDefault("allowedDomains", "");
+        if (domains.isBlank()) {
+            errors.add(new Problem.FieldError("/settings/allowedDomains",
+                    "name the domains that may embed the widget (comma-separated; *.example.com for subdomains)"));
+        }
+        for (String domain : domains.split(",")) {
+            if (!domain.isBlank() && !WIDGET_DOMAIN.matcher(domain.trim()).matches()) {
+                errors.add(new Problem.FieldError("/settings/allowedDomains", "\"" + domain.trim()
+                        + "\" is not a host name (or *. and a host name)"));
+            }
+        }
+        String required = settings.get("requireIdentity");
+        if (required != null && !required.equals("true") && !required.equals("false")) {
+            errors.add(new Problem.FieldError("/settings/requireIdentity", "must be true or false"));
+        }
     }
 
     private static void twilioSecret(String secret, List<Problem.FieldError> errors) {
