@@ -65,6 +65,9 @@ public final class PipelineBenchmark {
         try (CallbackReceiver receiver = new CallbackReceiver();
              ConfigurableApplicationContext app = new SpringApplicationBuilder(CustAreaApplication.class)
                      .run("--custarea.data-dir=" + dataDir, "--server.port=0", "--custarea.demo.enabled=false", "--custarea.ai.engine=echo",
+                             // the spine's batches, as measured before the AI stage's batches were capped for
+                             // model calls (the echo engine answers at once)
+                             "--custarea.pipeline.stages.ai.max-batch-size=500",
                              "--logging.level.root=WARN", "--logging.level.com.custarea=WARN")) {
             UUID tenantId = app.getBean(TenantRepository.class).create("Bench");
             String secret = "bench-secret-" + UUID.randomUUID();

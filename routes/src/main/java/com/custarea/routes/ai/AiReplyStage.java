@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import com.custarea.routes.conversations.OutboundDraft;
 import com.custarea.routes.conversations.OutboundReplies;
@@ -17,6 +21,8 @@ import com.custarea.routes.support.StageRecord;
 import com.custarea.schemas.AiRequest;
 import com.custarea.schemas.TopicSpec;
 import com.custarea.schemas.Topics;
+import jakarta.annotation.PreDestroy;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -38,9 +44,16 @@ public class AiReplyStage implements BatchStage<AiRequest> {
     private final OutboundReplies replies;
     private final TransactionTemplate transaction;
     private final NamedParameterJdbcTemplate jdbc;
+    private final ExecutorService answering;
 
     public AiReplyStage(AnswerEngines engine, AiAgents agents, OutboundReplies replies,
-                        TransactionTemplate transaction, NamedParameterJdbcTemplate jdbc) {
+                        TransactionTemplate transaction, NamedParameterJdbcTemplate jdbc,
+                        @Value("${custarea.ai.concurrency:8}") int concurrency) {
+        this.answering = Executors.newFixedThreadPool(concurrency, runnable -> {
+            Thread thread = new Thread(runnable, "ai-answer");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.engine = engine;
         this.agents = agents;
         this.replies = replies;
@@ -55,16 +68,27 @@ public class AiReplyStage implements BatchStage<AiRequest> {
 
     @Override
     public List<OutgoingRecord> process(List<StageRecord<AiRequest>> batch) {
-        List<Answer> answers = new ArrayList<>(batch.size());
         Set<UUID> handedToHumans = handedToHumans(batch);
+        // a model call takes seconds: the batch's requests are answered side by side, a bounded number at once
+        List<CompletableFuture<Answer>> pending = new ArrayList<>(batch.size());
         for (StageRecord<AiRequest> record : batch) {
             if (handedToHumans.contains(record.payload().conversationId())) {
                 continue;
             }
             AiRequest request = record.payload();
-            AgentAnswer answer = engine.answer(request, agents.forChannel(request.tenantId(), request.channelId()));
-            if (!answer.isSilent()) {
-                answers.add(new Answer(request, answer));
+            pending.add(CompletableFuture.supplyAsync(() -> new Answer(request, engine.answer(request,
+                    agents.forChannel(request.tenantId(), request.channelId()))), answering));
+        }
+        List<Answer> answers = new ArrayList<>(pending.size());
+        for (CompletableFuture<Answer> future : pending) {
+            Answer answer;
+            try {
+                answer = future.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+            if (!answer.answer().isSilent()) {
+                answers.add(answer);
             }
         }
         if (answers.isEmpty()) {
@@ -117,6 +141,11 @@ public class AiReplyStage implements BatchStage<AiRequest> {
                 """, new MapSqlParameterSource()
                 .addValue("ids", SqlArrays.uuids(requests.stream().map(AiRequest::conversationId).toList()))
                 .addValue("tenants", SqlArrays.uuids(requests.stream().map(AiRequest::tenantId).toList())));
+    }
+
+    @PreDestroy
+    void stopAnswering() {
+        answering.shutdown();
     }
 
     /** The conversations of the batch that were handed to the humans: the agent stays silent on them. */
