@@ -1,5 +1,7 @@
 package com.custarea.app.widget;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +55,7 @@ public class WidgetApi {
                      @Value("${custarea.widget.inits-per-address:30}") int initsPerAddress,
                      @Value("${custarea.widget.messages-per-address:60}") int messagesPerAddress,
                      @Value("${custarea.widget.messages-per-visitor:20}") int messagesPerVisitor,
-                     @Value("${custarea.widget.rate-period:60s}") java.time.Duration period) {
+                     @Value("${custarea.widget.rate-period:60s}") Duration period) {
         this.channels = channels;
         this.visitors = visitors;
         this.conversations = conversations;
@@ -79,7 +81,7 @@ public class WidgetApi {
             String secret = channels.secretOf(channel).orElseThrow(() -> ProblemException.forbidden(
                     "identity-refused", "This widget has no identity secret to check identities with"));
             String expected = HmacSignatures.sha256Hex(secret, user.path("id").asText().getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8));
+                    StandardCharsets.UTF_8));
             if (!HmacSignatures.constantTimeEquals(expected, user.path("identityHash").asText().toLowerCase())) {
                 throw ProblemException.forbidden("identity-refused", "The identity hash does not match the user id");
             }

@@ -1,5 +1,6 @@
 package com.custarea.routes.support;
 
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -23,7 +24,7 @@ public final class PersonalData {
         return PHONE.matcher(EMAIL.matcher(text).replaceAll("[email]")).replaceAll(match -> {
             int digits = match.group().replaceAll("\\D", "").length();
             return digits >= (match.group().startsWith("+") ? 7 : 9) ? "[phone]"
-                    : java.util.regex.Matcher.quoteReplacement(match.group());
+                    : Matcher.quoteReplacement(match.group());
         });
     }
 }

@@ -2,6 +2,7 @@ package com.custarea.routes.ai.kb;
 
 import java.text.BreakIterator;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -79,7 +80,7 @@ public class TextChunker {
         }
         List<String> pieces = new ArrayList<>();
         for (int from = 0; from < words.length; from += maxWords) {
-            pieces.add(String.join(" ", java.util.Arrays.copyOfRange(words, from,
+            pieces.add(String.join(" ", Arrays.copyOfRange(words, from,
                     Math.min(words.length, from + maxWords))));
         }
         return pieces;
