@@ -3,6 +3,7 @@ package com.custarea.routes.ai;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +19,9 @@ import com.custarea.routes.support.SqlArrays;
 import com.custarea.schemas.PayloadJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -47,10 +51,15 @@ public class AiAgents {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final OpenAiChat chat;
+    /** The agent of each (tenant, channel), looked up for every AI request; this instance's changes clear it. */
+    private final LoadingCache<List<UUID>, Optional<AiAgent>> byChannel;
 
-    public AiAgents(NamedParameterJdbcTemplate jdbc, OpenAiChat chat) {
+    public AiAgents(NamedParameterJdbcTemplate jdbc, OpenAiChat chat,
+                    @Value("${custarea.channels.cache-ttl:30s}") Duration cacheTtl) {
         this.jdbc = jdbc;
         this.chat = chat;
+        this.byChannel = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(cacheTtl)
+                .build(key -> findForChannel(key.get(0), key.get(1)));
     }
 
     public List<AiAgent> list(UUID tenantId) {
@@ -65,9 +74,14 @@ public class AiAgents {
 
     /**
      * The agent that answers on {@code channelId}: the one deployed to it by name, else the tenant's first agent
-     * deployed to every channel (an empty channel list).
+     * deployed to every channel (an empty channel list). Cached like the channels (other instances' changes show
+     * within {@code custarea.channels.cache-ttl}).
      */
     public Optional<AiAgent> forChannel(UUID tenantId, UUID channelId) {
+        return byChannel.get(List.of(tenantId, channelId));
+    }
+
+    private Optional<AiAgent> findForChannel(UUID tenantId, UUID channelId) {
         return jdbc.query("SELECT " + COLUMNS + """
                  FROM ai_agents WHERE tenant_id = :t AND (:c = ANY(channel_ids) OR channel_ids = '{}')
                 ORDER BY (:c = ANY(channel_ids)) DESC, created_at, id LIMIT 1
@@ -94,6 +108,7 @@ public class AiAgents {
                 .addValue("rules", body.has("handoffRules") ? body.get("handoffRules").toString() : "{}")
                 .addValue("tools", SqlArrays.texts(texts(body.path("enabledTools"))))
                 .addValue("threshold", body.path("answerThreshold").asDouble(0.4)));
+        byChannel.invalidateAll();
         return find(tenantId, id).orElseThrow();
     }
 
@@ -128,6 +143,7 @@ public class AiAgents {
                 .addValue("tools", SqlArrays.texts(texts(patch.path("enabledTools"))))
                 .addValue("threshold", patch.has("answerThreshold") ? patch.get("answerThreshold").asDouble()
                         : null));
+        byChannel.invalidateAll();
         return changed == 0 ? Optional.empty() : find(tenantId, id);
     }
 
