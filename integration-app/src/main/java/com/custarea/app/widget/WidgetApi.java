@@ -201,7 +201,9 @@ public class WidgetApi {
 
     /** What the panel says about when an answer comes: now, or when the team is back. */
     private String replyTime(ChannelSettings channel) {
-        return BusinessHours.withAwayNotice("", agents.forChannel(channel.tenantId(), channel.id()), Instant.now())
-                .strip().transform(notice -> notice.isEmpty() ? "We usually reply in a few minutes." : notice);
+        return agents.forChannel(channel.tenantId(), channel.id())
+                .flatMap(agent -> BusinessHours.of(agent.businessHours()))
+                .flatMap(hours -> hours.awayNotice(Instant.now()))
+                .orElse("We usually reply in a few minutes.");
     }
 }

@@ -41,6 +41,20 @@ public class MediaFetcher {
     public record Fetched(byte[] bytes, String contentType) {
     }
 
+    /** The server answered with a status other than 200 (after redirects). */
+    public static class UnexpectedStatusException extends IOException {
+        private final int status;
+
+        public UnexpectedStatusException(String message, int status) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
     /** The file was larger than the limit. */
     public static class TooLargeException extends IOException {
         public TooLargeException(String message) {
@@ -87,7 +101,7 @@ public class MediaFetcher {
             }
             try (InputStream body = response.body()) {
                 if (status != 200) {
-                    throw new IOException("Fetching " + url + " answered HTTP " + status);
+                    throw new UnexpectedStatusException("Fetching " + url + " answered HTTP " + status, status);
                 }
                 long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
                 if (declared > maxBytes) {

@@ -39,10 +39,12 @@ public class DocumentFetcher {
             return new Fetched(fetched.bytes(), fetched.contentType());
         } catch (MediaFetcher.TooLargeException e) {
             throw new PermanentFailure("too-large", e.getMessage());
-        } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().matches(".*answered HTTP 4\\d\\d")) {
+        } catch (MediaFetcher.UnexpectedStatusException e) {
+            if (e.status() >= 400 && e.status() < 500) {
                 throw new PermanentFailure("fetch-refused", e.getMessage());
             }
+            throw new TransientFailure("Fetching " + url + " failed: " + e.getMessage(), null, e);
+        } catch (IOException e) {
             throw new TransientFailure("Fetching " + url + " failed: " + e.getMessage(), null, e);
         }
     }

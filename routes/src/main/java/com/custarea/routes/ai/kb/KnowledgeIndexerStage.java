@@ -94,8 +94,8 @@ public class KnowledgeIndexerStage implements BatchStage<KnowledgeDocumentJob> {
                 for (int i = 0; i < slice.size(); i++) {
                     TextChunker.Chunk chunk = slice.get(i);
                     stored.add(new KnowledgeStore.StoredChunk(chunkId(document.id(), chunk.ordinal()),
-                            document.tenantId(), document.agentId(), document.id(), document.title(),
-                            chunk.heading(), chunk.text(), embeddings.model(), vectors.get(i)));
+                            document.tenantId(), document.agentId(), document.id(), chunk.ordinal(),
+                            document.title(), chunk.heading(), chunk.text(), embeddings.model(), vectors.get(i)));
                 }
                 store.progress(document.tenantId(), document.id(), stored.size());
             }

@@ -43,8 +43,8 @@ public class KnowledgeStore {
     }
 
     /** A stored chunk. */
-    public record StoredChunk(String id, UUID tenantId, UUID agentId, UUID documentId, String title, String heading,
-                              String text, String model, float[] vector) {
+    public record StoredChunk(String id, UUID tenantId, UUID agentId, UUID documentId, int ordinal, String title,
+                              String heading, String text, String model, float[] vector) {
     }
 
     private final MongoCollection<Document> documents;
@@ -180,7 +180,7 @@ public class KnowledgeStore {
         }
         return new Document("_id", chunk.id()).append("tenantId", chunk.tenantId().toString())
                 .append("agentId", chunk.agentId().toString()).append("documentId", chunk.documentId().toString())
-                .append("ordinal", Integer.parseInt(chunk.id().substring(chunk.id().lastIndexOf(':') + 1)))
+                .append("ordinal", chunk.ordinal())
                 .append("title", chunk.title()).append("heading", chunk.heading()).append("text", chunk.text())
                 .append("model", chunk.model()).append("dimension", chunk.vector().length).append("vector", vector);
     }
@@ -193,7 +193,7 @@ public class KnowledgeStore {
         }
         return new StoredChunk(row.getString("_id"), UUID.fromString(row.getString("tenantId")),
                 UUID.fromString(row.getString("agentId")), UUID.fromString(row.getString("documentId")),
-                row.getString("title"), row.getString("heading"), row.getString("text"), row.getString("model"),
+                row.getInteger("ordinal", 0), row.getString("title"), row.getString("heading"), row.getString("text"), row.getString("model"),
                 vector);
     }
 
