@@ -119,6 +119,18 @@ class WebhookIT extends DashboardIntegrationTest {
                 .untilAsserted(() -> assertThat(accepted(path)).hasSize(1));
         assertThat(accepted(path).get(0).getRequest().getHeader(ApiChannelHeaders.DELIVERY_ID))
                 .isEqualTo(dead.get("id").asText());
+        // the log keeps the attempts from before the replay and numbers the one after it on from them
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode delivered = api.get("/api/webhook-subscriptions/" + id + "/deliveries", admin.accessToken())
+                    .json().get("items").get(0);
+            assertThat(delivered.get("id").asText()).isEqualTo(dead.get("id").asText());
+            assertThat(delivered.get("status").asText()).isEqualTo("delivered");
+            assertThat(delivered.get("attempts").asInt()).isEqualTo(9);
+            assertThat(delivered.get("log")).extracting(attempt -> attempt.get("attempt").asInt())
+                    .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+            assertThat(delivered.get("log")).extracting(attempt -> attempt.get("statusCode").asInt())
+                    .containsExactly(500, 500, 500, 500, 500, 500, 500, 500, 200);
+        });
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.UUID;
 import com.custarea.app.support.DashboardIntegrationTest;
 import com.custarea.app.support.JsonClient;
 import com.custarea.routes.api.ApiChannelHeaders;
+import com.custarea.schemas.PayloadJson;
 import com.custarea.schemas.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -112,6 +113,51 @@ class WorkflowIT extends DashboardIntegrationTest {
                 Map.of("t", admin.tenantId()))).hasSize(2);
         assertThat(rows("SELECT step FROM workflow_run_steps WHERE run_id = CAST(:r AS uuid)",
                 Map.of("r", first.get("id").asText()))).hasSize(6);
+    }
+
+    @Test
+    void aRedeliveredTriggerPublishesWhatEveryDoneStepPublishedAgainUnderTheSameEventIds() throws Exception {
+        Session admin = registerTenant();
+        TestChannel channel = apiChannelOf(admin, true);
+        TENANT_SYSTEMS.stubFor(post(urlPathEqualTo(channel.callbackPath())).willReturn(aResponse().withStatus(200)));
+        String workflow = create(admin, Map.of("name", "Invoices",
+                "trigger", Map.of("type", "keyword_matched", "keywords", List.of("invoice")),
+                "actions", List.of(Map.of("type", "add_label", "label", "invoices"),
+                        Map.of("type", "set_priority", "priority", "high"),
+                        Map.of("type", "create_ticket", "subject", "Invoice for {{contact.name}}"),
+                        Map.of("type", "handoff", "to", "ai"))));
+
+        send(channel, "r-1", "rita", "Rita", "Where is my invoice?");
+        JsonNode run = await().atMost(Duration.ofSeconds(30)).until(() -> runs(admin, workflow),
+                runs -> runs.size() == 1 && runs.get(0).get("status").asText().equals("completed")).get(0);
+        // what the steps published, as their rows keep it: none of it is a reply
+        List<Map<String, Object>> stored = rows("""
+                SELECT s.step, r.value ->> 'topic' AS topic, r.value ->> 'value' AS value
+                FROM workflow_run_steps s CROSS JOIN LATERAL jsonb_array_elements(s.records) r
+                WHERE s.run_id = CAST(:r AS uuid) ORDER BY s.step
+                """, Map.of("r", run.get("id").asText()));
+        assertThat(stored).extracting(row -> row.get("topic") + " " + PayloadJson.tree(row.get("value").toString())
+                .path("type").asText("-")).containsExactly(
+                Topics.CONVERSATION_EVENTS.name() + " conversation.updated",
+                Topics.CONVERSATION_EVENTS.name() + " conversation.updated",
+                Topics.CONVERSATION_EVENTS.name() + " ticket.created",
+                Topics.AI_REQUESTS.name() + " -");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(stored).allSatisfy(record ->
+                assertThat(published(record)).containsExactly(record.get("value").toString())));
+
+        // the trigger again, as Kafka redelivers it when the runner crashed after the steps' commits, before the
+        // records were out: the steps are not done again, and their records go out again as they were
+        ConsumerRecord<String, String> trigger = topics.readAll(Topics.WORKFLOW_TRIGGERS.name(), record ->
+                record.value().contains(run.get("triggerEventId").asText())).get(0);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                bootstrapServers), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(trigger.topic(), trigger.key(), trigger.value())).get();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(stored).allSatisfy(record ->
+                assertThat(published(record)).containsExactly(record.get("value").toString(),
+                        record.get("value").toString())));
+        assertThat(runs(admin, workflow)).hasSize(1);
+        assertThat(rows("SELECT id FROM tickets WHERE tenant_id = :t", Map.of("t", admin.tenantId()))).hasSize(1);
     }
 
     @Test
@@ -254,6 +300,14 @@ class WorkflowIT extends DashboardIntegrationTest {
         List<JsonNode> runs = new ArrayList<>();
         api.get("/api/workflows/" + workflow + "/runs", admin.accessToken()).json().get("items").forEach(runs::add);
         return runs;
+    }
+
+    /** The values on a stored record's topic that carry its event id, in the order they were published. */
+    private List<String> published(Map<String, Object> stored) {
+        String eventId = PayloadJson.tree(stored.get("value").toString()).get("eventId").asText();
+        return topics.readAll(stored.get("topic").toString(), record -> record.value().contains(eventId)
+                        && PayloadJson.tree(record.value()).path("eventId").asText().equals(eventId)).stream()
+                .map(ConsumerRecord::value).toList();
     }
 
     private int timers(Session admin, String kind) {

@@ -71,25 +71,33 @@ public class WebhookDeliveries {
                 row.getString("event_type"), row.getString("body"), row.getInt("attempts")));
     }
 
-    /** Logs an attempt and moves the delivery on: delivered, due again at {@code retryAt}, or dead. */
+    /**
+     * Logs an attempt and moves the delivery on: delivered, due again at {@code retryAt}, or dead. {@code attempt}
+     * counts the attempts since the last replay, for the retries; the log numbers attempts by their total, which a
+     * replay never resets, so the attempts before a replay stay in the log beside the ones after it.
+     */
     void recordAttempt(UUID id, int attempt, Integer statusCode, String error, long latencyMs, Outcome outcome,
                        Instant retryAt) {
+        // one statement: the log's number and the delivery's count cannot drift apart
         jdbc.update("""
+                WITH moved AS (
+                    UPDATE webhook_deliveries SET
+                        attempts = :attempt, total_attempts = total_attempts + 1, status = :status,
+                        last_status_code = :statusCode, last_error = :error,
+                        next_attempt_at = COALESCE(CAST(:retryAt AS timestamptz), next_attempt_at),
+                        delivered_at = CASE WHEN :status = 'delivered' THEN now() ELSE delivered_at END,
+                        locked_until = NULL, updated_at = now()
+                    WHERE id = :id
+                    RETURNING id, total_attempts
+                )
                 INSERT INTO webhook_attempts (delivery_id, attempt, status_code, error, latency_ms)
-                VALUES (:id, :attempt, :statusCode, :error, :latency)
+                SELECT id, total_attempts, CAST(:statusCode AS integer), CAST(:error AS text),
+                       CAST(:latency AS integer)
+                FROM moved
                 ON CONFLICT (delivery_id, attempt) DO NOTHING
                 """, new MapSqlParameterSource().addValue("id", id).addValue("attempt", attempt)
-                .addValue("statusCode", statusCode).addValue("error", error)
-                .addValue("latency", (int) Math.min(Integer.MAX_VALUE, latencyMs)));
-        jdbc.update("""
-                UPDATE webhook_deliveries SET
-                    attempts = :attempt, status = :status, last_status_code = :statusCode, last_error = :error,
-                    next_attempt_at = COALESCE(CAST(:retryAt AS timestamptz), next_attempt_at),
-                    delivered_at = CASE WHEN :status = 'delivered' THEN now() ELSE delivered_at END,
-                    locked_until = NULL, updated_at = now()
-                WHERE id = :id
-                """, new MapSqlParameterSource().addValue("id", id).addValue("attempt", attempt)
                 .addValue("status", outcome.wireName).addValue("statusCode", statusCode).addValue("error", error)
+                .addValue("latency", (int) Math.min(Integer.MAX_VALUE, latencyMs))
                 .addValue("retryAt", retryAt == null ? null : Timestamp.from(retryAt)));
     }
 
@@ -119,8 +127,9 @@ public class WebhookDeliveries {
     }
 
     /**
-     * Queues dead deliveries of a subscription again, all or the ones named, with their attempts starting over;
-     * delivered ones are left alone, so replaying twice sends nothing twice. Returns how many were queued.
+     * Queues dead deliveries of a subscription again, all or the ones named, with their retries starting over (the
+     * log keeps every attempt); delivered ones are left alone, so replaying twice sends nothing twice. Returns how
+     * many were queued.
      */
     public int replay(UUID tenantId, UUID subscriptionId, List<UUID> deliveryIds) {
         return jdbc.update("""
@@ -154,7 +163,7 @@ public class WebhookDeliveries {
             throws SQLException {
         Timestamp delivered = row.getTimestamp("delivered_at");
         return new WebhookDeliveryView(row.getObject("id", UUID.class), row.getObject("event_id", UUID.class),
-                row.getString("event_type"), row.getString("status"), row.getInt("attempts"),
+                row.getString("event_type"), row.getString("status"), row.getInt("total_attempts"),
                 "pending".equals(row.getString("status")) ? row.getTimestamp("next_attempt_at").toInstant() : null,
                 (Integer) row.getObject("last_status_code"), row.getString("last_error"),
                 delivered == null ? null : delivered.toInstant(), row.getTimestamp("created_at").toInstant(), log);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * One event's delivery to one subscription, with every attempt: the delivery log.
  *
  * @param id the delivery id, sent as {@code X-CustArea-Delivery-Id} on every attempt
+ * @param attempts every attempt, before and after replays: as many as the log has
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WebhookDeliveryView(UUID id, UUID eventId, String eventType, String status, int attempts,

@@ -150,8 +150,8 @@ class WorkflowActions {
     }
 
     /**
-     * The records a step already done has to publish again when its trigger is redelivered (the first publication
-     * may not have happened): a reply, or a note, is queued again under the same id, which stores nothing new.
+     * The records a step already done has to publish again when its trigger is redelivered, for a step recorded
+     * before steps kept their records (V11): a reply is queued again under the same id, which stores nothing new.
      */
     List<OutgoingRecord> replay(WorkflowRun run, int step, JsonNode action) {
         String type = action.path("type").asText();

@@ -31,9 +31,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs workflows. A run's id derives from its trigger and workflow, so a redelivered trigger finds its run instead
- * of starting another; each action is recorded as a step in the same transaction as its effect, and a step that has
- * a row is never done again (a reply it queued is only published again). Waits and "no reply within N minutes" are
- * timers in the database, fired by {@link #fireDueTimers()}, so they survive restarts.
+ * of starting another; each action is recorded as a step in the same transaction as its effect and the records it
+ * has to publish, and a step that has a row is never done again (its stored records are only published again).
+ * Waits and "no reply within N minutes" are timers in the database, fired by {@link #fireDueTimers()}, so they
+ * survive restarts.
  */
 @Service
 public class WorkflowEngine {
@@ -189,14 +190,18 @@ public class WorkflowEngine {
         JsonNode steps = run.workflow().definition().path("actions");
         for (int step = fromStep; step < steps.size(); step++) {
             JsonNode action = steps.get(step);
-            List<String> done = jdbc.queryForList("""
-                    SELECT status FROM workflow_run_steps WHERE run_id = :id AND step = :step
-                    """, Map.of("id", run.id(), "step", step), String.class);
+            List<Map<String, Object>> done = jdbc.queryForList("""
+                    SELECT status, records::text AS records FROM workflow_run_steps WHERE run_id = :id AND step = :step
+                    """, Map.of("id", run.id(), "step", step));
             if (!done.isEmpty()) {
-                if (!"done".equals(done.get(0))) {
+                if (!"done".equals(done.get(0).get("status"))) {
                     return records;
                 }
-                records.addAll(actions.replay(run, step, action));
+                // the step committed, but a crash may have kept its records from Kafka: the very same records go
+                // out again (their consumers skip event ids they have seen); a step stored before the column has none
+                Object stored = done.get(0).get("records");
+                records.addAll(stored == null ? actions.replay(run, step, action)
+                        : StepRecords.read(stored.toString()));
                 continue;
             }
             int index = step;
@@ -204,7 +209,8 @@ public class WorkflowEngine {
             try {
                 outcome = transaction.execute(tx -> {
                     StepOutcome did = actions.perform(run, index, action);
-                    recordStep(run, index, action, did.waiting() ? "waiting" : "done", did.result());
+                    recordStep(run, index, action, did.waiting() ? "waiting" : "done", did.result(),
+                            did.records());
                     if (did.waiting()) {
                         setStatus(run, "waiting", null);
                     }
@@ -218,7 +224,7 @@ public class WorkflowEngine {
                         action.path("type").asText(), e.getMessage());
                 ObjectNode error = JsonNodeFactory.instance.objectNode().put("error", String.valueOf(e.getMessage()));
                 transaction.executeWithoutResult(tx -> {
-                    recordStep(run, index, action, "failed", error);
+                    recordStep(run, index, action, "failed", error, List.of());
                     setStatus(run, "failed", "step " + index + " (" + action.path("type").asText() + "): "
                             + e.getMessage());
                 });
@@ -233,14 +239,15 @@ public class WorkflowEngine {
         return records;
     }
 
-    private void recordStep(WorkflowRun run, int step, JsonNode action, String status, ObjectNode result) {
+    private void recordStep(WorkflowRun run, int step, JsonNode action, String status, ObjectNode result,
+                            List<OutgoingRecord> records) {
         jdbc.update("""
-                INSERT INTO workflow_run_steps (run_id, step, action, status, result)
-                VALUES (:id, :step, :action, :status, CAST(:result AS jsonb))
+                INSERT INTO workflow_run_steps (run_id, step, action, status, result, records)
+                VALUES (:id, :step, :action, :status, CAST(:result AS jsonb), CAST(:records AS jsonb))
                 ON CONFLICT (run_id, step) DO NOTHING
                 """, new MapSqlParameterSource().addValue("id", run.id()).addValue("step", step)
                 .addValue("action", action.path("type").asText()).addValue("status", status)
-                .addValue("result", result.toString()));
+                .addValue("result", result.toString()).addValue("records", StepRecords.write(records)));
     }
 
     private void setStatus(WorkflowRun run, String status, String detail) {
