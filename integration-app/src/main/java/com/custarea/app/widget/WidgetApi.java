@@ -15,6 +15,8 @@ import com.custarea.routes.ai.AiAgents;
 import com.custarea.routes.ai.BusinessHours;
 import com.custarea.routes.channels.ChannelRegistry;
 import com.custarea.routes.channels.ChannelSettings;
+import com.custarea.routes.contacts.ContactResolver;
+import com.custarea.routes.contacts.ContactService;
 import com.custarea.routes.support.EventPublisher;
 import com.custarea.routes.support.HmacSignatures;
 import com.custarea.routes.support.OutgoingRecord;
@@ -23,8 +25,12 @@ import com.custarea.routes.widget.WidgetConversations;
 import com.custarea.routes.widget.WidgetSettings;
 import com.custarea.routes.widget.WidgetVisitors;
 import com.custarea.schemas.Channel;
+import com.custarea.schemas.ConversationEvent;
+import com.custarea.schemas.ConversationEventType;
 import com.custarea.schemas.InboundMessage;
+import com.custarea.schemas.PayloadJson;
 import com.custarea.schemas.Topics;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.springframework.beans.factory.annotation.Value;
@@ -46,12 +52,15 @@ public class WidgetApi {
     private final WidgetTokens tokens;
     private final EventPublisher publisher;
     private final AiAgents agents;
+    private final ContactResolver resolver;
+    private final ContactService contacts;
     private final RateLimits initsPerAddress;
     private final RateLimits messagesPerAddress;
     private final RateLimits messagesPerVisitor;
 
     public WidgetApi(ChannelRegistry channels, WidgetVisitors visitors, WidgetConversations conversations,
-                     WidgetTokens tokens, EventPublisher publisher, AiAgents agents,
+                     WidgetTokens tokens, EventPublisher publisher, AiAgents agents, ContactResolver resolver,
+                     ContactService contacts,
                      @Value("${custarea.widget.inits-per-address:30}") int initsPerAddress,
                      @Value("${custarea.widget.messages-per-address:60}") int messagesPerAddress,
                      @Value("${custarea.widget.messages-per-visitor:20}") int messagesPerVisitor,
@@ -62,6 +71,8 @@ public class WidgetApi {
         this.tokens = tokens;
         this.publisher = publisher;
         this.agents = agents;
+        this.resolver = resolver;
+        this.contacts = contacts;
         this.initsPerAddress = new RateLimits("widget session", initsPerAddress, period);
         this.messagesPerAddress = new RateLimits("widget message", messagesPerAddress, period);
         this.messagesPerVisitor = new RateLimits("widget message", messagesPerVisitor, period);
@@ -113,9 +124,7 @@ public class WidgetApi {
 
     public void message(Exchange exchange) {
         ApiRequest request = ApiRequest.of(exchange);
-        messagesPerAddress.acquire(request.clientAddress());
-        Session session = session(exchange);
-        messagesPerVisitor.acquire(session.visitor().id().toString());
+        Session session = limitedSession(exchange, request);
         JsonNode body = request.json("widget-message");
         InboundMessage inbound = conversations.inbound(session.channel(), session.visitor(),
                 body.path("clientMessageId").asText(), body.path("text").asText(), request.correlationId(),
@@ -136,6 +145,33 @@ public class WidgetApi {
         request.ok(Map.of("items", history));
     }
 
+    /**
+     * The site's custom attributes of the visitor, added to the visitor's contact (made now when the visitor has
+     * not written yet, so the team sees who is browsing) and announced as a contact update.
+     */
+    public void attributes(Exchange exchange) {
+        ApiRequest request = ApiRequest.of(exchange);
+        Session session = limitedSession(exchange, request);
+        JsonNode body = request.json("widget-attributes");
+        Map<String, Object> attributes = PayloadJson.mapper().convertValue(body.path("attributes"),
+                new TypeReference<>() { });
+        WidgetVisitors.Visitor visitor = session.visitor();
+        UUID contactId = resolver.resolve(visitor.tenantId(), conversations.identifiers(visitor), visitor.name());
+        contacts.mergeAttributes(visitor.tenantId(), contactId, attributes);
+        publisher.publish(List.of(OutgoingRecord.of(Topics.CONVERSATION_EVENTS, ConversationEvent.ofContact(
+                UUID.randomUUID(), visitor.tenantId(), request.correlationId(), ConversationEventType.CONTACT_UPDATED,
+                contactId, null))));
+        request.ok(Map.of("status", "saved", "attributes", attributes.size()));
+    }
+
+    /** The caller's session, once the address and then the visitor are within their write limits. */
+    private Session limitedSession(Exchange exchange, ApiRequest request) {
+        messagesPerAddress.acquire(request.clientAddress());
+        Session session = session(exchange);
+        messagesPerVisitor.acquire(session.visitor().id().toString());
+        return session;
+    }
+
     private record Session(ChannelSettings channel, WidgetVisitors.Visitor visitor) {
     }
 
@@ -145,8 +181,25 @@ public class WidgetApi {
         if (authorization == null || !authorization.startsWith("Bearer ")) {
             throw ProblemException.unauthorized("invalid-widget-token", "Send the widget token as a bearer token");
         }
-        return session(authorization.substring("Bearer ".length()).trim(),
-                exchange.getMessage().getHeader("Origin", String.class));
+        return session(authorization.substring("Bearer ".length()).trim(), pageOrigin(exchange));
+    }
+
+    /**
+     * The origin of the page that made the request: its Origin header, or, for a same-origin GET (which browsers
+     * send without one, as from the /demo page), this server's own host, which the browser vouches for with
+     * {@code Sec-Fetch-Site: same-origin}.
+     */
+    public static String pageOrigin(String origin, String fetchSite, String host) {
+        if (origin == null && "same-origin".equals(fetchSite) && host != null && !host.isBlank()) {
+            return "http://" + host;
+        }
+        return origin;
+    }
+
+    private static String pageOrigin(Exchange exchange) {
+        return pageOrigin(exchange.getMessage().getHeader("Origin", String.class),
+                exchange.getMessage().getHeader("Sec-Fetch-Site", String.class),
+                exchange.getMessage().getHeader("Host", String.class));
     }
 
     /** The visitor of a token from a page of {@code origin}, with every check of {@link #session(Exchange)}. */
@@ -175,7 +228,7 @@ public class WidgetApi {
             return Optional.empty();
         }
         try {
-            WidgetTokens.VisitorClaims claims = tokens.verify(body.path("visitorToken").asText());
+            WidgetTokens.VisitorClaims claims = tokens.verifyForResume(body.path("visitorToken").asText());
             return claims.channelId().equals(channel.id())
                     ? visitors.find(channel.tenantId(), channel.id(), claims.visitorId()) : Optional.empty();
         } catch (ProblemException expired) {
@@ -189,7 +242,7 @@ public class WidgetApi {
     }
 
     private static void requireOrigin(Exchange exchange, WidgetSettings settings) {
-        requireOrigin(exchange.getMessage().getHeader("Origin", String.class), settings);
+        requireOrigin(pageOrigin(exchange), settings);
     }
 
     private static void requireOrigin(String origin, WidgetSettings settings) {

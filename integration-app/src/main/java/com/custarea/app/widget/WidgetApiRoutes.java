@@ -34,10 +34,16 @@ public class WidgetApiRoutes extends DashboardApiRoutes {
                 .get("/messages").id("widget-messages").produces("application/json")
                     .description("The visitor's history on this widget, oldest first (bearer: the visitor token)")
                     .param().name("conversationId").type(RestParamType.query).required(false).endParam()
-                    .to(handler("widget-messages"));
+                    .to(handler("widget-messages"))
+                .post("/attributes").id("widget-attributes").consumes("application/json")
+                    .produces("application/json")
+                    .description("The site's custom attributes of the visitor (bearer: the visitor token), added to "
+                            + "the visitor's contact")
+                    .to(handler("widget-attributes"));
 
         handle("widget-init", api::init);
         handle("widget-message", api::message);
         handle("widget-messages", api::messages);
+        handle("widget-attributes", api::attributes);
     }
 }

@@ -30,9 +30,11 @@ public class WidgetEventStreamController {
     @GetMapping(path = "/api/widget/events")
     public SseEmitter stream(@RequestParam(value = "token", required = false) String token,
                              @RequestHeader(value = "Origin", required = false) String origin,
+                             @RequestHeader(value = "Sec-Fetch-Site", required = false) String fetchSite,
+                             @RequestHeader(value = "Host", required = false) String host,
                              HttpServletResponse response) throws IOException {
         try {
-            return streams.subscribe(api.visitor(token, origin));
+            return streams.subscribe(api.visitor(token, WidgetApi.pageOrigin(origin, fetchSite, host)));
         } catch (ProblemException refused) {
             // answered here, as a problem: the stream never opens
             response.setStatus(refused.status());

@@ -42,14 +42,17 @@ public class WidgetTokens {
 
     private final SecretKey key;
     private final Duration lifetime;
+    private final Duration resumeWindow;
     private final Clock clock = Clock.systemUTC();
 
     public WidgetTokens(@Value("${custarea.widget.jwt-secret:}") String configured,
                         @Value("${custarea.data-dir:./data}") String dataDir,
-                        @Value("${custarea.widget.token-lifetime:24h}") Duration lifetime) {
+                        @Value("${custarea.widget.token-lifetime:24h}") Duration lifetime,
+                        @Value("${custarea.widget.resume-window:30d}") Duration resumeWindow) {
         this.key = JwtKeys.load(configured, Path.of(dataDir).toAbsolutePath().normalize().resolve("widget-jwt.key"),
                 "WIDGET_JWT_SECRET");
         this.lifetime = lifetime;
+        this.resumeWindow = resumeWindow;
     }
 
     public Duration lifetime() {
@@ -73,13 +76,25 @@ public class WidgetTokens {
 
     /** The claims of a valid token; a 401 problem for anything else. */
     public VisitorClaims verify(String token) {
+        return verify(token, Duration.ZERO);
+    }
+
+    /**
+     * The claims of a token to resume a session with: ours, and expired for no longer than the resume window, so a
+     * visitor who comes back next week still finds their conversation (the new session gets a fresh token).
+     */
+    public VisitorClaims verifyForResume(String token) {
+        return verify(token, resumeWindow);
+    }
+
+    private VisitorClaims verify(String token, Duration grace) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
             if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(new MACVerifier(key))
                     || !ISSUER.equals(claims.getIssuer()) || claims.getAudience() == null
                     || !claims.getAudience().contains(AUDIENCE) || claims.getExpirationTime() == null
-                    || !claims.getExpirationTime().toInstant().isAfter(clock.instant())) {
+                    || !claims.getExpirationTime().toInstant().plus(grace).isAfter(clock.instant())) {
                 throw invalid();
             }
             return new VisitorClaims(UUID.fromString(claims.getSubject()),

@@ -186,6 +186,81 @@ class WidgetIT extends DashboardIntegrationTest {
                 ? PayloadJson.tree("{}") : PayloadJson.tree(response.body()));
     }
 
+    @Test
+    void aSameOriginPageReadsWithoutAnOriginHeaderAndAddsCustomAttributesToTheContact() throws Exception {
+        String self = "http://127.0.0.1:" + port;
+        Widget widget = widget(Map.of("allowedDomains", "127.0.0.1"));
+        JsonNode session = init(widget, self, Map.of()).json();
+        String token = session.get("token").asText();
+
+        // a browser's same-origin GET (the /demo page's) has no Origin; Sec-Fetch-Site vouches for it
+        assertThat(sameOriginGet(widget, token, "same-origin").statusCode()).isEqualTo(200);
+        assertThat(sameOriginGet(widget, token, "cross-site").statusCode()).isEqualTo(403);
+        assertThat(sameOriginGet(widget, token, null).statusCode()).isEqualTo(403);
+
+        assertThat(attributes(widget, token, self, Map.of("plan", "pro", "seats", 5)).statusCode()).isEqualTo(200);
+        assertThat(attributes(widget, token, self, Map.of("plan", "team")).statusCode()).isEqualTo(200);
+        HttpResponse<String> refused = attributes(widget, token, self, Map.of("1 bad key", "x"));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("attributes");
+        assertThat(attributes(widget, "forged", self, Map.of("plan", "free")).statusCode()).isEqualTo(401);
+        String stored = jdbc.queryForObject("""
+                SELECT c.attributes::text FROM contacts c
+                JOIN contact_identifiers i ON i.contact_id = c.id AND i.tenant_id = c.tenant_id
+                WHERE i.tenant_id = :t AND i.type = 'visitor' AND i.value = :visitor
+                """, Map.of("t", widget.admin().tenantId(), "visitor", session.get("visitorId").asText()),
+                String.class);
+        assertThat(PayloadJson.tree(stored)).isEqualTo(PayloadJson.tree("{\"plan\": \"team\", \"seats\": 5}"));
+
+        // the visitor's first message lands on the contact the attributes made
+        assertThat(send(widget, token, self, "a-1", "hello").statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(jdbc.queryForObject("""
+                SELECT count(DISTINCT c.contact_id) FROM conversations c WHERE c.tenant_id = :t AND c.channel_id = :w
+                  AND c.contact_id IN (SELECT contact_id FROM contact_identifiers WHERE tenant_id = :t
+                                       AND type = 'visitor' AND value = :visitor)
+                """, Map.of("t", widget.admin().tenantId(), "w", widget.key(), "visitor",
+                session.get("visitorId").asText()), Integer.class)).isEqualTo(1));
+    }
+
+    @Test
+    void theDemoPageEmbedsTheNamedWidgetAndTheScriptIsServed() throws Exception {
+        Widget widget = widget(Map.of("allowedDomains", "127.0.0.1"));
+        HttpResponse<String> page = get("/demo?key=" + widget.key());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).startsWith("text/html"));
+        assertThat(page.body()).contains("<script src=\"/widget.js\" data-widget-key=\"" + widget.key() + "\"");
+        assertThat(get("/demo?key=%3Cscript%3E").statusCode()).isEqualTo(400);
+        assertThat(get("/demo").statusCode()).as("no demo tenant in the tests").isEqualTo(404);
+
+        HttpResponse<String> script = get("/widget.js");
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type).contains("javascript"));
+        assertThat(script.body()).contains("attachShadow").contains("setCustomAttributes");
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> sameOriginGet(Widget widget, String token, String fetchSite) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/widget/messages?key=" + widget.key())).header("Authorization", "Bearer " + token).GET();
+        if (fetchSite != null) {
+            request.header("Sec-Fetch-Site", fetchSite);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> attributes(Widget widget, String token, String origin, Map<String, Object> values)
+            throws Exception {
+        return http.send(request("/api/widget/attributes?key=" + widget.key(), origin, token)
+                .POST(HttpRequest.BodyPublishers.ofString(json(Map.of("attributes", values)))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> send(Widget widget, String token, String origin, String clientId, String text)
             throws Exception {
         return http.send(request("/api/widget/message?key=" + widget.key(), origin, token)

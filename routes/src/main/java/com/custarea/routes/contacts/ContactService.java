@@ -99,6 +99,16 @@ public class ContactService {
         return updated == 0 ? Optional.empty() : find(tenantId, id);
     }
 
+    /** Adds {@code attributes} to the contact's (a key given again takes the new value); false when there is none. */
+    @Transactional
+    public boolean mergeAttributes(UUID tenantId, UUID id, Map<String, Object> attributes) {
+        return jdbc.update("""
+                UPDATE contacts SET attributes = attributes || CAST(:attributes AS jsonb), updated_at = now()
+                WHERE id = :id AND tenant_id = :tenantId
+                """, new MapSqlParameterSource().addValue("attributes", PayloadJson.write(attributes))
+                .addValue("id", id).addValue("tenantId", tenantId)) == 1;
+    }
+
     @Transactional
     public boolean delete(UUID tenantId, UUID id) {
         return jdbc.update("DELETE FROM contacts WHERE id = :id AND tenant_id = :tenantId",

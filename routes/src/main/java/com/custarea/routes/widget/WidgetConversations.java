@@ -30,9 +30,12 @@ public class WidgetConversations {
     public static final String USER_PREFIX = "widget-user:";
     public static final int MAX_TEXT = 5000;
 
-    /** One message of the visitor's history. */
+    /**
+     * One message of the visitor's history; {@code clientMessageId} is the widget's own id of a visitor's message
+     * (null for the team's), so the widget matches what it sent with what was stored.
+     */
     public record HistoryMessage(UUID id, UUID conversationId, String direction, String senderType, String text,
-                                 String status, Instant createdAt) {
+                                 String status, Instant createdAt, String clientMessageId) {
     }
 
     private final NamedParameterJdbcTemplate jdbc;
@@ -44,18 +47,28 @@ public class WidgetConversations {
     /** The visitor's message as the pipeline's InboundMessage; the client's id makes a resend the same message. */
     public InboundMessage inbound(ChannelSettings channel, WidgetVisitors.Visitor visitor, String clientMessageId,
                                   String text, String correlationId, Map<String, String> metadata) {
-        List<ContactIdentifier> others = new ArrayList<>();
-        if (visitor.verified()) {
-            others.add(ContactIdentifier.of(IdentifierType.EXTERNAL, USER_PREFIX + visitor.userId()));
-            if (visitor.email() != null) {
-                others.add(ContactIdentifier.of(IdentifierType.EMAIL, visitor.email()));
-            }
-        }
+        List<ContactIdentifier> identifiers = identifiers(visitor);
         Instant now = Instant.now();
         return new InboundMessage(UUID.randomUUID(), channel.tenantId(), now, InboundMessage.SCHEMA_VERSION,
                 correlationId, Channel.WIDGET, channel.id(), visitor.id() + ":" + clientMessageId,
-                ContactIdentifier.of(IdentifierType.VISITOR, visitor.id().toString()), visitor.name(), others, null,
+                identifiers.get(0), visitor.name(), identifiers.subList(1, identifiers.size()), null,
                 text, null, List.of(), List.of(), null, now, metadata);
+    }
+
+    /**
+     * Who the visitor is among contacts' identifiers: the visitor id first, then, once verified, the site's user id
+     * and the e-mail sent with it.
+     */
+    public List<ContactIdentifier> identifiers(WidgetVisitors.Visitor visitor) {
+        List<ContactIdentifier> identifiers = new ArrayList<>();
+        identifiers.add(ContactIdentifier.of(IdentifierType.VISITOR, visitor.id().toString()));
+        if (visitor.verified()) {
+            identifiers.add(ContactIdentifier.of(IdentifierType.EXTERNAL, USER_PREFIX + visitor.userId()));
+            if (visitor.email() != null) {
+                identifiers.add(ContactIdentifier.of(IdentifierType.EMAIL, visitor.email()));
+            }
+        }
+        return identifiers;
     }
 
     /** Whether {@code contactId} is the visitor's contact (by the visitor's id, or its verified user id). */
@@ -72,7 +85,9 @@ public class WidgetConversations {
     /** The messages of the visitor's conversations on this widget, oldest first, notes never. */
     public List<HistoryMessage> history(WidgetVisitors.Visitor visitor, UUID conversationId, int limit) {
         List<HistoryMessage> newestFirst = jdbc.query("""
-                SELECT m.id, m.conversation_id, m.direction, m.sender_type, m.text, m.status, m.created_at
+                SELECT m.id, m.conversation_id, m.direction, m.sender_type, m.text, m.status, m.created_at,
+                       CASE WHEN m.direction = 'inbound' THEN split_part(m.provider_message_id, ':', 2) END
+                           AS client_message_id
                 FROM messages m
                 JOIN conversations c ON c.id = m.conversation_id AND c.tenant_id = m.tenant_id
                 WHERE c.tenant_id = :t AND c.channel_id = :c AND NOT m.private
@@ -88,7 +103,7 @@ public class WidgetConversations {
                 .addValue("limit", limit), (row, i) -> new HistoryMessage(row.getObject("id", UUID.class),
                 row.getObject("conversation_id", UUID.class), row.getString("direction"),
                 row.getString("sender_type"), row.getString("text"), row.getString("status"),
-                row.getTimestamp("created_at").toInstant()));
+                row.getTimestamp("created_at").toInstant(), row.getString("client_message_id")));
         List<HistoryMessage> oldestFirst = new ArrayList<>(newestFirst);
         Collections.reverse(oldestFirst);
         return oldestFirst;
