@@ -17,7 +17,10 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
+import com.custarea.app.support.JsonClient;
 import com.custarea.app.support.TwilioWebhookClient;
+import com.custarea.routes.media.MediaFetcher;
+import com.custarea.routes.media.MediaStore;
 import com.custarea.routes.twilio.TwilioWebhookPaths;
 import com.custarea.schemas.PayloadJson;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,6 +35,9 @@ class TwilioInboundIT extends TwilioIntegrationTest {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    MediaFetcher mediaFetcher;
 
     @Test
     void aSignedWhatsAppMessageIsAcknowledgedWithEmptyTwimlAndStoredOnceEvenWhenTwilioRetries() {
@@ -139,6 +145,28 @@ class TwilioInboundIT extends TwilioIntegrationTest {
     }
 
     @Test
+    void aSandboxChannelHasNoAuthTokenToVerifyWithSoItsWebhooksAreRefused() {
+        Session admin = registerTenant();
+        String number = randomNumber();
+        JsonClient.Answer created = api.post("/api/channels", admin.accessToken(), json(Map.of("type", "sms",
+                "name", "Trial", "settings", Map.of("phoneNumber", number))));
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        // whatever Twilio account and token a caller signs with, the channel has none to compare them to
+        TwilioChannel sandbox = new TwilioChannel(admin, UUID.fromString(created.json().get("channel").get("id")
+                .asText()), "sms", sid("AC"), randomSecret(), number, null);
+        double rejectedBefore = rejected();
+
+        Map<String, String> signed = incoming(sandbox, randomNumber(), "anyone there?");
+        assertProblem(deliver(sandbox, signed), 403, "invalid-signature");
+        Map<String, String> unsigned = incoming(sandbox, randomNumber(), "hello?");
+        assertProblem(twilio.postSigned(sandbox.webhookPath(), unsigned, null), 403, "missing-signature");
+
+        assertThat(storedMessages(sandbox, signed.get("MessageSid"))).isEmpty();
+        assertThat(storedMessages(sandbox, unsigned.get("MessageSid"))).isEmpty();
+        assertThat(rejected() - rejectedBefore).isEqualTo(2);
+    }
+
+    @Test
     void aMessageToANumberNoChannelHasIsA404() {
         TwilioChannel channel = twilioChannel(registerTenant(), "whatsapp", false);
         Map<String, String> params = incoming(channel, randomNumber(), "who is this?");
@@ -193,6 +221,46 @@ class TwilioInboundIT extends TwilioIntegrationTest {
         assertThat(served.body()).isEqualTo(image);
         assertThat(getBytes(url, registerTenant().accessToken()).statusCode()).isEqualTo(404);
         assertThat(getBytes(url, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void mediaOverTheSizeLimitIsMarkedTooLargeWhileItsMessageIsStoredOnce() throws Exception {
+        TwilioChannel channel = twilioChannel(registerTenant(), "whatsapp", false);
+        String mediaPath = "/media-huge/" + UUID.randomUUID();
+        // one byte more than custarea.media.max-bytes (16 MiB: the tests share the application's default)
+        byte[] video = new byte[Math.toIntExact(mediaFetcher.maxBytes() + 1)];
+        TENANT_SYSTEMS.stubFor(get(urlPathEqualTo(mediaPath)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "video/mp4").withBody(video)));
+        Map<String, String> params = incoming(channel, randomNumber(), "a long video");
+        params.put("NumMedia", "1");
+        params.put("MediaUrl0", TENANT_SYSTEMS.baseUrl() + mediaPath);
+        params.put("MediaContentType0", "video/mp4");
+
+        assertThat(deliver(channel, params).statusCode()).isEqualTo(200);
+        assertThat(deliver(channel, params).statusCode()).as("Twilio's retry").isEqualTo(200);
+
+        Map<String, Object> stored = awaitStored(channel, params.get("MessageSid"));
+        assertThat(stored.get("text")).isEqualTo("a long video");
+        assertThat(storedMessages(channel, params.get("MessageSid"))).hasSize(1);
+        JsonNode attachments = PayloadJson.tree((String) stored.get("attachments"));
+        assertThat(attachments).hasSize(1);
+        assertThat(attachments.get(0).get("contentType").asText()).isEqualTo("video/mp4");
+        String url = attachments.get(0).get("url").asText();
+        assertThat(url).startsWith(MediaStore.URL_PREFIX);
+        UUID mediaId = UUID.fromString(url.substring(MediaStore.URL_PREFIX.length()));
+        assertThat(rows("SELECT status, size_bytes, storage_key FROM media WHERE id = :id", Map.of("id", mediaId)))
+                .singleElement().satisfies(row -> {
+                    assertThat(row.get("status")).isEqualTo("too_large");
+                    assertThat(row.get("size_bytes")).isNull();
+                    assertThat(row.get("storage_key")).isNull();
+                });
+
+        HttpResponse<byte[]> served = getBytes(url, channel.admin().accessToken());
+        assertThat(served.statusCode()).isEqualTo(410);
+        assertThat(PayloadJson.tree(new String(served.body(), StandardCharsets.UTF_8)).get("type").asText())
+                .endsWith("media-not-kept");
+        // neither the retry nor the dashboard's request downloads it again
+        TENANT_SYSTEMS.verify(1, getRequestedFor(urlPathEqualTo(mediaPath)));
     }
 
     @Test

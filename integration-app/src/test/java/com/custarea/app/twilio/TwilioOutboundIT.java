@@ -13,18 +13,34 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import com.custarea.app.support.JsonClient;
 import com.custarea.app.support.TwilioWebhookClient;
+import com.custarea.routes.conversations.OutboundReplies;
+import com.custarea.routes.support.OutgoingRecord;
 import com.custarea.routes.twilio.TwilioWebhookPaths;
+import com.custarea.schemas.Channel;
 import com.custarea.schemas.PayloadJson;
+import com.custarea.schemas.Topics;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Replies out through Twilio: the exact request, once, retried only when Twilio asks, and its status callbacks. */
 class TwilioOutboundIT extends TwilioIntegrationTest {
+
+    @Autowired
+    OutboundReplies replies;
+
+    @Autowired
+    TransactionTemplate transaction;
 
     @Test
     void anAgentsWhatsAppReplyReachesTwilioExactlyAsTwilioExpectsItAndItsTicksMoveForwardOnly() {
@@ -103,6 +119,36 @@ class TwilioOutboundIT extends TwilioIntegrationTest {
         Map<String, String> request = sentToTwilio(channel.accountSid()).get(0);
         assertThat(request).containsEntry("MessagingServiceSid", channel.messagingServiceSid())
                 .doesNotContainKey("From");
+    }
+
+    @Test
+    void aChannelWithAnApiKeyCallsTheAccountsMessagesApiAsTheKey() {
+        Session admin = registerTenant();
+        String accountSid = sid("AC");
+        String authToken = randomSecret();
+        String apiKeySid = sid("SK");
+        String apiKeySecret = randomSecret();
+        String number = randomNumber();
+        JsonClient.Answer created = api.post("/api/channels", admin.accessToken(), json(Map.of("type", "sms",
+                "name", "sms line", "settings", Map.of("accountSid", accountSid, "phoneNumber", number),
+                "secret", json(Map.of("authToken", authToken, "apiKeySid", apiKeySid, "apiKeySecret", apiKeySecret)))));
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        // webhooks are still signed with the auth token; only the REST calls use the key
+        TwilioChannel channel = new TwilioChannel(admin, UUID.fromString(created.json().get("channel").get("id")
+                .asText()), "sms", accountSid, authToken, number, null);
+        acceptMessages(accountSid);
+        UUID conversationId = conversationWith(channel, randomNumber());
+
+        UUID replyId = reply(channel, conversationId, Map.of("text", "sent with an API key"));
+
+        awaitStatus(replyId, "sent");
+        List<LoggedRequest> requests = requestsToTwilio(accountSid);
+        assertThat(requests).hasSize(1);
+        assertThat(requests.get(0).getUrl()).as("the account's SID stays in the path")
+                .isEqualTo(messagesPath(accountSid));
+        assertThat(requests.get(0).getHeader("Authorization")).isEqualTo("Basic " + Base64.getEncoder()
+                .encodeToString((apiKeySid + ":" + apiKeySecret).getBytes(StandardCharsets.UTF_8)));
+        assertThat(form(requests.get(0))).containsEntry("Body", "sent with an API key").containsEntry("From", number);
     }
 
     @Test
@@ -199,6 +245,37 @@ class TwilioOutboundIT extends TwilioIntegrationTest {
     }
 
     @Test
+    void aMessageWhoseLastCallHasNoRecordedOutcomeFailsAndIsNeverSentAgain() throws Exception {
+        TwilioChannel channel = twilioChannel(registerTenant(), "sms", false);
+        acceptMessages(channel.accountSid());
+        UUID conversationId = conversationWith(channel, randomNumber());
+        UUID replyId = UUID.randomUUID();
+        List<OutgoingRecord> records = transaction.execute(tx -> replies.queue(channel.admin().tenantId(),
+                conversationId, replyId, "agent", "did this go out?", "corr-" + replyId, null).orElseThrow());
+        OutgoingRecord outbound = records.stream()
+                .filter(record -> record.topic().equals(Topics.outbound(Channel.SMS).name())).findFirst().orElseThrow();
+        // the process died during the call: the ledger claimed the message, no outcome was ever recorded
+        jdbc.update("""
+                INSERT INTO send_ledger (message_id, tenant_id, channel, state, attempts)
+                VALUES (:id, :tenant, :channel, 'in_flight', 1)
+                """, Map.of("id", replyId, "tenant", channel.admin().tenantId(), "channel", Channel.SMS.wireName()));
+
+        // Kafka redelivers the record the crashed consumer had not committed
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                bootstrapServers), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(outbound.topic(), outbound.key(), outbound.value())).get();
+        }
+
+        assertThat(awaitStatus(replyId, "failed").get("error_code")).isEqualTo("outcome-unknown");
+        staysTrue(() -> assertThat(requestsToTwilio(channel.accountSid())).isEmpty());
+        assertThat(rows("SELECT state, attempts FROM send_ledger WHERE message_id = :id", Map.of("id", replyId)))
+                .singleElement().satisfies(row -> {
+                    assertThat(row.get("state")).isEqualTo("failed");
+                    assertThat(row.get("attempts")).isEqualTo(1);
+                });
+    }
+
+    @Test
     void outOfOrderStatusCallbacksEndInTheRightState() {
         TwilioChannel channel = twilioChannel(registerTenant(), "whatsapp", false);
         acceptMessages(channel.accountSid());
@@ -223,6 +300,13 @@ class TwilioOutboundIT extends TwilioIntegrationTest {
         staysTrue(() -> {
             assertThat(status(deliveredFirst).get("status")).isEqualTo("delivered");
             assertThat(status(readFirst).get("status")).isEqualTo("read");
+        });
+        // the dashboard sees each change once, and none for the callbacks that came too late to change anything
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Map<String, List<String>> announced = announcedStatuses(conversationId);
+            assertThat(announced.get(deliveredFirst.toString())).containsExactly("sent", "delivered");
+            assertThat(announced.get(readFirst.toString())).containsExactly("sent", "read");
+            assertThat(announced.get(undelivered.toString())).containsExactly("sent", "failed");
         });
     }
 
@@ -306,6 +390,16 @@ class TwilioOutboundIT extends TwilioIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(status(messageId).get("status")).isEqualTo(status));
         return status(messageId);
+    }
+
+    /** The statuses conversation.events announced (message.status_changed) in a conversation, in order, by message. */
+    private Map<String, List<String>> announcedStatuses(UUID conversationId) {
+        return topics.readAll(Topics.CONVERSATION_EVENTS.name(),
+                        record -> conversationId.toString().equals(record.key())).stream()
+                .map(record -> PayloadJson.tree(record.value()))
+                .filter(event -> event.path("type").asText().equals("message.status_changed"))
+                .collect(Collectors.groupingBy(event -> event.path("messageId").asText(),
+                        Collectors.mapping(event -> event.path("status").asText(), Collectors.toList())));
     }
 
     private Map<String, Object> status(UUID messageId) {
