@@ -145,6 +145,15 @@ public final class RequestBodies {
                                             @Schema(example = "false") Boolean enabled) {
     }
 
+    @Schema(name = "CreateTeamRequest")
+    public record CreateTeam(@Schema(example = "Billing") String name,
+                             @Schema(description = "users, in the order assignment takes them") List<UUID> memberIds) {
+    }
+
+    @Schema(name = "UpdateTeamRequest")
+    public record UpdateTeam(String name, List<UUID> memberIds) {
+    }
+
     @Schema(name = "ReplayWebhooksRequest")
     public record ReplayWebhooks(@Schema(description = "none: every dead delivery") List<UUID> deliveryIds) {
     }

@@ -132,7 +132,14 @@ public class WorkApi {
         ApiRequest request = ApiRequest.of(exchange);
         Caller caller = request.caller();
         UUID id = request.pathId("id");
-        request.ok(leads.convert(caller.tenantId(), id).orElseThrow(() -> notFound("lead", id)));
+        LeadService.Conversion conversion = leads.convert(caller.tenantId(), id)
+                .orElseThrow(() -> notFound("lead", id));
+        if (conversion.contactCreated()) {
+            publisher.publish(List.of(OutgoingRecord.of(Topics.CONVERSATION_EVENTS, ConversationEvent.ofContact(
+                    UUID.randomUUID(), caller.tenantId(), request.correlationId(),
+                    ConversationEventType.CONTACT_CREATED, conversion.lead().contactId(), null))));
+        }
+        request.ok(conversion.lead());
     }
 
     private static String status(ApiRequest request, Set<String> allowed) {

@@ -3,21 +3,29 @@ package com.custarea.app.contacts;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import com.custarea.routes.contacts.ContactRequest;
 import com.custarea.routes.contacts.ContactResolver;
 import com.custarea.routes.contacts.InvalidIdentifierException;
+import com.custarea.routes.support.EventPublisher;
+import com.custarea.routes.support.OutgoingRecord;
 import com.custarea.routes.support.Problem;
 import com.custarea.routes.support.ProblemException;
 import com.custarea.schemas.ContactIdentifier;
+import com.custarea.schemas.ConversationEvent;
+import com.custarea.schemas.ConversationEventType;
 import com.custarea.schemas.IdentifierType;
 import com.custarea.schemas.PayloadJson;
+import com.custarea.schemas.Topics;
 import jakarta.annotation.PreDestroy;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -46,13 +54,16 @@ public class ContactImports {
     private final NamedParameterJdbcTemplate jdbc;
     private final ContactResolver resolver;
     private final TransactionTemplate transaction;
+    private final EventPublisher publisher;
     private final ExecutorService workers = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "contact-import");
         thread.setDaemon(true);
         return thread;
     });
 
-    public ContactImports(NamedParameterJdbcTemplate jdbc, ContactResolver resolver, TransactionTemplate transaction) {
+    public ContactImports(NamedParameterJdbcTemplate jdbc, ContactResolver resolver, TransactionTemplate transaction,
+                          EventPublisher publisher) {
+        this.publisher = publisher;
         this.jdbc = jdbc;
         this.resolver = resolver;
         this.transaction = transaction;
@@ -87,6 +98,7 @@ public class ContactImports {
         List<RowError> errors = new ArrayList<>();
         int succeeded = 0;
         int processed = 0;
+        Set<UUID> created = new LinkedHashSet<>();
         try {
             for (CSVRecord row : rows) {
                 try {
@@ -95,7 +107,8 @@ public class ContactImports {
                         throw new InvalidIdentifierException("the row has no email, phone or external_id");
                     }
                     String name = value(row, "name");
-                    transaction.executeWithoutResult(tx -> resolver.resolve(tenantId, identifiers, name));
+                    transaction.executeWithoutResult(tx -> resolver.resolveAll(List.of(new ContactRequest(tenantId,
+                            identifiers, name)), created));
                     succeeded++;
                 } catch (InvalidIdentifierException e) {
                     if (errors.size() < MAX_ERRORS_KEPT) {
@@ -104,15 +117,28 @@ public class ContactImports {
                 }
                 processed++;
                 if (processed % PROGRESS_EVERY == 0) {
+                    announceCreated(tenantId, jobId, created);
                     progress(jobId, "running", processed, succeeded, processed - succeeded, errors, false);
                 }
             }
+            announceCreated(tenantId, jobId, created);
             progress(jobId, "done", processed, succeeded, processed - succeeded, errors, true);
         } catch (RuntimeException e) {
             LOG.error("Contact import {} failed at row {}", jobId, processed + 1, e);
             errors.add(new RowError(processed + 2, "import stopped: " + e.getMessage()));
             progress(jobId, "failed", processed, succeeded, processed - succeeded, errors, true);
         }
+    }
+
+    /** contact.created for the contacts the import made since the last call, for workflows and webhooks. */
+    private void announceCreated(UUID tenantId, UUID jobId, Set<UUID> created) {
+        if (created.isEmpty()) {
+            return;
+        }
+        publisher.publish(created.stream().map(contactId -> OutgoingRecord.of(Topics.CONVERSATION_EVENTS,
+                ConversationEvent.ofContact(UUID.randomUUID(), tenantId, "import-" + jobId,
+                        ConversationEventType.CONTACT_CREATED, contactId, null))).toList());
+        created.clear();
     }
 
     private void progress(UUID jobId, String status, int processed, int succeeded, int failed, List<RowError> errors,

@@ -4,11 +4,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
+import com.custarea.routes.contacts.ContactRequest;
 import com.custarea.routes.contacts.ContactResolver;
 import com.custarea.routes.support.Cursor;
 import com.custarea.routes.support.Page;
@@ -91,12 +94,16 @@ public class LeadService {
                 Map.of("id", id, "tenantId", tenantId)) == 1;
     }
 
+    /** A converted lead, and whether its contact is new (and so to be announced). */
+    public record Conversion(LeadView lead, boolean contactCreated) {
+    }
+
     /**
      * Converts a lead into a contact: the contact that already has its e-mail or phone, or a new one; the lead is
      * marked converted and linked to it. A lead with neither cannot be converted (400).
      */
     @Transactional
-    public Optional<LeadView> convert(UUID tenantId, UUID id) {
+    public Optional<Conversion> convert(UUID tenantId, UUID id) {
         Optional<LeadView> lead = find(tenantId, id);
         if (lead.isEmpty()) {
             return Optional.empty();
@@ -112,8 +119,10 @@ public class LeadService {
             throw ProblemException.badRequest("A lead needs an e-mail or a phone to become a contact", List.of());
         }
         UUID contactId;
+        Set<UUID> created = new HashSet<>();
         try {
-            contactId = contacts.resolve(tenantId, identifiers, lead.get().name());
+            contactId = contacts.resolveAll(List.of(new ContactRequest(tenantId, identifiers, lead.get().name())),
+                    created).get(0);
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("The lead's e-mail or phone is not valid: " + e.getMessage(),
                     List.of());
@@ -122,7 +131,7 @@ public class LeadService {
                 UPDATE leads SET status = 'converted', contact_id = :contactId, updated_at = now()
                 WHERE id = :id AND tenant_id = :tenantId
                 """, Map.of("contactId", contactId, "id", id, "tenantId", tenantId));
-        return find(tenantId, id);
+        return find(tenantId, id).map(converted -> new Conversion(converted, created.contains(contactId)));
     }
 
     private static LeadView map(ResultSet row, int index) throws SQLException {

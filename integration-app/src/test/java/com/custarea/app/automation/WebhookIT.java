@@ -181,6 +181,36 @@ class WebhookIT extends DashboardIntegrationTest {
                 .isTrue();
     }
 
+    @Test
+    void contactsMadeByACsvImportOrALeadConversionAreAnnouncedOnceEach() {
+        Session admin = registerTenant();
+        String path = "/hooks/" + UUID.randomUUID();
+        TENANT_SYSTEMS.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(204)));
+        subscribe(admin, path, List.of("contact.created"));
+
+        JsonClient.Answer started = api.send("POST", "/api/contacts/import", admin.accessToken(), "text/csv", """
+                name,email,phone,external_id
+                Ada,ada@created.example,,
+                Bob,,+44 20 7946 0001,
+                Ada again,ada@created.example,,crm-ada
+                """);
+        assertThat(started.status()).as(started.raw().body()).isEqualTo(202);
+        String lead = api.post("/api/leads", admin.accessToken(), json(Map.of("name", "Lin",
+                "email", "lin@created.example"))).json().get("id").asText();
+        assertThat(api.post("/api/leads/" + lead + "/convert", admin.accessToken(), null).status()).isEqualTo(200);
+        String existing = api.post("/api/leads", admin.accessToken(), json(Map.of("name", "Ada's lead",
+                "email", "ada@created.example"))).json().get("id").asText();
+
+        // Ada, Bob and Lin are new; Ada's second row and the lead with her address find her
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(accepted(path)).hasSize(3));
+        assertThat(api.post("/api/leads/" + existing + "/convert", admin.accessToken(), null).status())
+                .isEqualTo(200);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(accepted(path)).hasSize(3));
+        assertThat(accepted(path)).extracting(event -> PayloadJson.tree(event.getRequest().getBodyAsString())
+                .path("data").path("contactId").asText()).doesNotHaveDuplicates().doesNotContain("");
+    }
+
     private JsonClient.Answer subscribe(Session admin, String path, List<String> types) {
         JsonClient.Answer answer = api.post("/api/webhook-subscriptions", admin.accessToken(), json(Map.of(
                 "url", TENANT_SYSTEMS.baseUrl() + path, "eventTypes", types, "description", "test receiver")));

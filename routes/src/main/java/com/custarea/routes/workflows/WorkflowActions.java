@@ -18,6 +18,7 @@ import com.custarea.routes.conversations.OutboundDraft;
 import com.custarea.routes.conversations.OutboundReplies;
 import com.custarea.routes.support.OutgoingRecord;
 import com.custarea.routes.support.SqlArrays;
+import com.custarea.routes.teams.TeamService;
 import com.custarea.routes.tickets.TicketService;
 import com.custarea.routes.tickets.TicketView;
 import com.custarea.routes.webhooks.WebhookFanoutStage;
@@ -51,10 +52,13 @@ class WorkflowActions {
     private final TicketService tickets;
     private final WebhookFanoutStage webhooks;
     private final AgentDeployments deployments;
+    private final TeamService teams;
 
     WorkflowActions(NamedParameterJdbcTemplate jdbc, ConversationService conversations, OutboundReplies replies,
-                    TicketService tickets, WebhookFanoutStage webhooks, AgentDeployments deployments) {
+                    TicketService tickets, WebhookFanoutStage webhooks, AgentDeployments deployments,
+                    TeamService teams) {
         this.jdbc = jdbc;
+        this.teams = teams;
         this.conversations = conversations;
         this.replies = replies;
         this.tickets = tickets;
@@ -68,7 +72,7 @@ class WorkflowActions {
         List<OutgoingRecord> records = new ArrayList<>();
         switch (action.path("type").asText()) {
             case "assign" -> {
-                UUID assignee = nextAssignee(run, action.path("userIds"));
+                UUID assignee = nextAssignee(run, action);
                 result.put("assigneeId", assignee.toString());
                 records.addAll(change(run, new ConversationChange(null, true, assignee, null, null, false, null,
                         false, null)));
@@ -192,15 +196,24 @@ class WorkflowActions {
         return replies.queueAll(List.of(draft));
     }
 
-    private UUID nextAssignee(WorkflowRun run, JsonNode userIds) {
+    /** The next of the action's users, or of its team's members, in turn; disabled users are skipped. */
+    private UUID nextAssignee(WorkflowRun run, JsonNode action) {
         List<UUID> candidates = new ArrayList<>();
-        userIds.forEach(id -> candidates.add(UUID.fromString(id.asText())));
-        List<UUID> active = jdbc.queryForList("""
-                SELECT id FROM users WHERE tenant_id = :tenantId AND NOT disabled AND id = ANY(CAST(:ids AS uuid[]))
-                """, new MapSqlParameterSource().addValue("tenantId", run.tenantId())
-                .addValue("ids", SqlArrays.uuids(candidates)), UUID.class);
+        List<UUID> active;
+        if (action.has("teamId")) {
+            candidates.addAll(teams.activeMembers(run.tenantId(), UUID.fromString(action.get("teamId").asText())));
+            active = candidates;
+        } else {
+            action.path("userIds").forEach(id -> candidates.add(UUID.fromString(id.asText())));
+            active = jdbc.queryForList("""
+                    SELECT id FROM users WHERE tenant_id = :tenantId AND NOT disabled
+                      AND id = ANY(CAST(:ids AS uuid[]))
+                    """, new MapSqlParameterSource().addValue("tenantId", run.tenantId())
+                    .addValue("ids", SqlArrays.uuids(candidates)), UUID.class);
+        }
         if (active.isEmpty()) {
-            throw new WorkflowActionException("None of the users to assign is active");
+            throw new WorkflowActionException(action.has("teamId") ? "The team has no active member"
+                    : "None of the users to assign is active");
         }
         long position = jdbc.queryForObject("""
                 UPDATE workflows SET round_robin_cursor = round_robin_cursor + 1

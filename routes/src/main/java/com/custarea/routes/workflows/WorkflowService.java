@@ -22,6 +22,7 @@ import com.custarea.routes.support.Page;
 import com.custarea.routes.support.Problem;
 import com.custarea.routes.support.ProblemException;
 import com.custarea.routes.support.SqlArrays;
+import com.custarea.routes.teams.TeamService;
 import com.custarea.routes.webhooks.WebhookSubscriptions;
 import com.custarea.schemas.PayloadJson;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,12 +51,14 @@ public class WorkflowService {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final WebhookSubscriptions subscriptions;
+    private final TeamService teams;
     private final Cache<UUID, Set<WorkflowTriggerType>> triggers;
 
-    public WorkflowService(NamedParameterJdbcTemplate jdbc, WebhookSubscriptions subscriptions,
+    public WorkflowService(NamedParameterJdbcTemplate jdbc, WebhookSubscriptions subscriptions, TeamService teams,
                            @Value("${custarea.channels.cache-ttl:30s}") Duration cacheTtl) {
         this.jdbc = jdbc;
         this.subscriptions = subscriptions;
+        this.teams = teams;
         this.triggers = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(cacheTtl).build();
     }
 
@@ -215,7 +218,7 @@ public class WorkflowService {
 
     /**
      * Refuses a definition whose parts do not fit together, with a JSON Pointer per problem: operators that do not
-     * suit their field, business hours that do not parse, users and webhook subscriptions the tenant does not have.
+     * suit their field, business hours that do not parse, users, teams and webhook subscriptions the tenant does not have.
      */
     void check(UUID tenantId, JsonNode definition) {
         List<Problem.FieldError> errors = new ArrayList<>();
@@ -250,6 +253,10 @@ public class WorkflowService {
                         Map.of("id", user, "tenantId", tenantId), Integer.class).isEmpty()) {
                     errors.add(new Problem.FieldError(pointer + "/userIds/" + u, "is not an active user here"));
                 }
+            }
+            if (action.has("teamId") && teams.find(tenantId, UUID.fromString(action.get("teamId").asText()))
+                    .isEmpty()) {
+                errors.add(new Problem.FieldError(pointer + "/teamId", "is not a team here"));
             }
             if (action.has("subscriptionId") && subscriptions.find(tenantId,
                     UUID.fromString(action.get("subscriptionId").asText())).isEmpty()) {
