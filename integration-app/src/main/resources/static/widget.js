@@ -13,7 +13,7 @@
 
   var VERSION = '1';
   var REPLY_WAIT_MS = 90000;
-  var MAX_BACKOFF_MS = 30000;
+  var MAX_BACKOFF_MS = 10000;
   var currentScript = document.currentScript;
 
   var STYLE = [

@@ -131,9 +131,14 @@ class BrowserWidgetIT extends DashboardIntegrationTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM messages WHERE channel_id = :c AND text = :t",
                 Map.of("c", key, "t", "Sent while offline"), Integer.class)).isEqualTo(1);
 
-        // a phone's width: the panel takes the whole screen
+        // a phone's width: the panel takes the whole viewport (the page's width, without its scrollbar)
         browser.manage().window().setSize(new Dimension(390, 844));
-        until(() -> shadow().findElement(By.cssSelector(".ca-panel")).getRect().getWidth() >= 380);
+        until(() -> {
+            long viewport = ((Number) ((JavascriptExecutor) browser).executeScript(
+                    "return document.documentElement.clientWidth;")).longValue();
+            return viewport < 400 && shadow().findElement(By.cssSelector(".ca-panel")).getRect().getWidth()
+                    >= viewport;
+        });
         screenshot("mobile.png");
     }
 
