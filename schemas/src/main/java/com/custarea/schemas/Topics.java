@@ -41,6 +41,10 @@ public final class Topics {
             "kb.ingest", KnowledgeDocumentJob.class, "kb-ingest", 6, "document id",
             job -> job.documentId().toString());
 
+    /** What happens on live calls, from the voice bridge to the call recorder; one call's events stay in order. */
+    public static final TopicSpec<CallEvent> CALLS_EVENTS = new TopicSpec<>(
+            "calls.events", CallEvent.class, "call-event", 6, "call id", event -> event.callId().toString());
+
     private static final Map<Channel, TopicSpec<OutboundMessage>> OUTBOUND = Arrays.stream(Channel.values())
             .collect(Collectors.toUnmodifiableMap(Function.identity(), channel -> new TopicSpec<>(
                     "outbound." + channel.wireName(), OutboundMessage.class, "outbound-message", 6,
@@ -58,7 +62,7 @@ public final class Topics {
     /** Every topic of the pipeline, without the dead-letter topics. */
     public static List<TopicSpec<?>> all() {
         List<TopicSpec<?>> all = new ArrayList<>(List.of(INBOUND_MESSAGES, CONVERSATION_EVENTS, AI_REQUESTS,
-                DELIVERY_STATUS, WORKFLOW_TRIGGERS, KB_INGEST));
+                DELIVERY_STATUS, WORKFLOW_TRIGGERS, KB_INGEST, CALLS_EVENTS));
         Arrays.stream(Channel.values()).map(OUTBOUND::get).forEach(all::add);
         return List.copyOf(all);
     }

@@ -145,6 +145,11 @@ public final class RequestBodies {
                                             @Schema(example = "false") Boolean enabled) {
     }
 
+    @Schema(name = "PlaceCallRequest")
+    public record PlaceCall(UUID contactId, @Schema(description = "default: the tenant's only voice line")
+                            UUID channelId, @Schema(example = "convrelay") String mode) {
+    }
+
     @Schema(name = "CreateTeamRequest")
     public record CreateTeam(@Schema(example = "Billing") String name,
                              @Schema(description = "users, in the order assignment takes them") List<UUID> memberIds) {

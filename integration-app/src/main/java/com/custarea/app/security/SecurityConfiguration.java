@@ -38,6 +38,7 @@ public class SecurityConfiguration {
     /** Paths anyone may call: they authenticate otherwise (signatures, credentials) or are harmless. */
     static final String[] PUBLIC = {
         "/api/auth/**", "/api/v2/auth/**", "/api/channels/api/**", "/api/webhooks/**", "/api/widget/**",
+        "/api/internal/voice/**",
         "/api/openapi.json", "/api/docs/**",
         "/webjars/**", "/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus",
         "/demo/**", "/error"
@@ -109,13 +110,14 @@ public class SecurityConfiguration {
 
     /**
      * Bearer tokens come in the Authorization header; the event stream also takes ?access_token= (EventSource). The
-     * widget's visitor tokens are not the dashboard's: its API checks them itself.
+     * widget's visitor tokens and the voice bridge's token are not the dashboard's: their APIs check them.
      */
     private static BearerTokenResolver bearerTokens() {
         DefaultBearerTokenResolver header = new DefaultBearerTokenResolver();
         DefaultBearerTokenResolver headerOrQuery = new DefaultBearerTokenResolver();
         headerOrQuery.setAllowUriQueryParameter(true);
-        return (HttpServletRequest request) -> request.getRequestURI().startsWith("/api/widget/") ? null
+        return (HttpServletRequest request) -> request.getRequestURI().startsWith("/api/widget/")
+                || request.getRequestURI().startsWith("/api/internal/voice/") ? null
                 : "/api/events".equals(request.getRequestURI()) ? headerOrQuery.resolve(request)
                 : header.resolve(request);
     }

@@ -54,6 +54,8 @@ import org.springframework.test.context.DynamicPropertySource;
                 "custarea.webhooks.retry.max-delay=1s",
                 "custarea.webhooks.retry.max-attempts=8",
                 "custarea.workflows.poll-interval=200",
+                "custarea.voice.bridge-token=voice-bridge-test-token",
+                "custarea.voice.bridge-public-url=https://voice.example.test",
                 // every test client is 127.0.0.1: per-client limits would throttle the suite; per-address ones stay
                 "custarea.security.login-limit-per-client=100000",
                 "custarea.security.otp-limit-per-client=100000"

@@ -24,6 +24,7 @@ public class ChannelConfigurationRules {
     private static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
     private static final Pattern SERVICE_SID = Pattern.compile("MG[0-9a-fA-F]{32}");
     private static final Pattern API_KEY_SID = Pattern.compile("SK[0-9a-fA-F]{32}");
+    private static final List<String> VOICE_MODES = List.of("legacy", "realtime", "convrelay");
     private static final Pattern WIDGET_DOMAIN = Pattern.compile("(\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*");
 
     /**
@@ -43,6 +44,9 @@ public class ChannelConfigurationRules {
         if (type == Channel.WIDGET && settings != null) {
             widgetSettings(settings, errors);
         }
+        if (type == Channel.VOICE && settings != null) {
+            voiceSettings(settings, errors);
+        }
         if (!errors.isEmpty()) {
             throw ProblemException.badRequest("The channel's configuration is not valid for " + type.wireName(),
                     errors);
@@ -59,6 +63,19 @@ public class ChannelConfigurationRules {
         matches(settings, "phoneNumber", E164, "must be in E.164, like +14155550100", errors);
         matches(settings, "messagingServiceSid", SERVICE_SID, "must be a messaging service SID (MG…)", errors);
         matches(settings, "accountSid", ACCOUNT_SID, "must be an account SID (AC…)", errors);
+    }
+
+    private static void voiceSettings(Map<String, String> settings, List<Problem.FieldError> errors) {
+        if (settings.get("phoneNumber") == null) {
+            errors.add(new Problem.FieldError("/settings/phoneNumber",
+                    "a phoneNumber (E.164) is required: the voice bridge finds the line by it"));
+        }
+        matches(settings, "phoneNumber", E164, "must be in E.164, like +14155550100", errors);
+        matches(settings, "accountSid", ACCOUNT_SID, "must be an account SID (AC…)", errors);
+        String mode = settings.get("mode");
+        if (mode != null && !VOICE_MODES.contains(mode)) {
+            errors.add(new Problem.FieldError("/settings/mode", "must be one of " + VOICE_MODES));
+        }
     }
 
     private static void widgetSettings(Map<String, String> settings, List<Problem.FieldError> errors) {

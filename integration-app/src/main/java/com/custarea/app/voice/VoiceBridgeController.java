@@ -1,0 +1,147 @@
+package com.custarea.app.voice;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import com.custarea.app.security.JwtKeys;
+import com.custarea.routes.ai.AiAgents;
+import com.custarea.routes.calls.VoiceAnswers;
+import com.custarea.routes.channels.ChannelRegistry;
+import com.custarea.routes.channels.ChannelSettings;
+import com.custarea.routes.support.ProblemException;
+import com.custarea.routes.twilio.TwilioAccount;
+import com.custarea.schemas.Channel;
+import com.custarea.schemas.PayloadJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * /api/internal/voice: the voice bridge's view of this application, behind the bridge's own token
+ * ({@code CUSTAREA_VOICE_BRIDGE_TOKEN}, shared by both; unset, the API is off): a number's voice line (tenant, mode,
+ * the Twilio account that signs its calls, the agent's instructions), and the AI agent's answer to what a caller said.
+ * Not part of the public API: it carries the line's auth token.
+ */
+@RestController
+public class VoiceBridgeController {
+
+    public static final String BASE = "/api/internal/voice";
+    /** Where the embedded mode keeps the bridge's token, for a bridge started on the same data folder. */
+    public static final String TOKEN_FILE = "voice-bridge.token";
+
+    private final ChannelRegistry channels;
+    private final AiAgents agents;
+    private final VoiceAnswers answers;
+    private final byte[] token;
+
+    public VoiceBridgeController(ChannelRegistry channels, AiAgents agents, VoiceAnswers answers,
+                                 @Value("${custarea.voice.bridge-token:}") String token,
+                                 @Value("${custarea.embedded.postgres.active:false}") boolean embedded,
+                                 @Value("${custarea.data-dir:./data}") String dataDir) {
+        this.channels = channels;
+        this.agents = agents;
+        this.answers = answers;
+        String effective = token;
+        if (token.isBlank() && embedded) {
+            // the embedded mode shares a generated token with a voice bridge started beside it on the same folder
+            Path file = Path.of(dataDir).toAbsolutePath().normalize().resolve(TOKEN_FILE);
+            JwtKeys.load("", file, "CUSTAREA_VOICE_BRIDGE_TOKEN");
+            try {
+                effective = Files.readString(file, StandardCharsets.US_ASCII).trim();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read the voice bridge's token in " + file, e);
+            }
+        }
+        this.token = effective.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @GetMapping(path = BASE + "/lines", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<String> line(@RequestHeader(value = "Authorization", required = false) String authorization,
+                                       @RequestParam("number") String number) {
+        return answer(authorization, () -> {
+            ChannelSettings line = channels.findByAddress(Channel.VOICE, TwilioAccount.PHONE_NUMBER, number)
+                    .orElseThrow(() -> ProblemException.notFound("No voice line has the number " + number));
+            Optional<TwilioAccount> account = TwilioAccount.of(line, channels);
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("tenantId", line.tenantId());
+            view.put("channelId", line.id());
+            view.put("phoneNumber", number);
+            view.put("mode", line.setting("mode").orElse("convrelay"));
+            view.put("accountSid", account.map(TwilioAccount::accountSid).orElse(null));
+            view.put("authToken", account.map(TwilioAccount::authToken).orElse(null));
+            view.put("instructions", agents.forChannel(line.tenantId(), line.id()).map(AiAgents.AiAgent::instructions)
+                    .orElse(null));
+            view.put("greeting", line.setting("greeting").orElse(null));
+            view.put("language", line.setting("language").orElse("en-US"));
+            view.put("voice", line.setting("voice").orElse(null));
+            return view;
+        });
+    }
+
+    @PostMapping(path = BASE + "/answer", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<String> answer(@RequestHeader(value = "Authorization", required = false)
+                                         String authorization, @RequestBody String body) {
+        return answer(authorization, () -> {
+            JsonNode request = PayloadJson.tree(body);
+            String utterance = request.path("utterance").asText("");
+            if (utterance.isBlank() || utterance.length() > 5000) {
+                throw ProblemException.badRequest("utterance must be 1 to 5000 characters", List.of());
+            }
+            VoiceAnswers.VoiceAnswer answer = answers.answer(uuid(request, "tenantId"), uuid(request, "channelId"),
+                    uuid(request, "callId"), request.path("callSid").asText(), request.path("customerNumber")
+                            .asText(), utterance);
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("text", answer.text());
+            view.put("handoff", answer.handoff());
+            view.put("handoffReason", answer.handoffReason());
+            return view;
+        });
+    }
+
+    private ResponseEntity<String> answer(String authorization, Supplier<Object> work) {
+        try {
+            requireBridge(authorization);
+            return ResponseEntity.ok(PayloadJson.write(work.get()));
+        } catch (ProblemException refused) {
+            return ResponseEntity.status(refused.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(PayloadJson.write(refused.toProblem(BASE)));
+        }
+    }
+
+    private void requireBridge(String authorization) {
+        if (token.length == 0) {
+            throw ProblemException.notFound("The voice bridge API is off: set CUSTAREA_VOICE_BRIDGE_TOKEN");
+        }
+        byte[] given = authorization == null || !authorization.startsWith("Bearer ") ? new byte[0]
+                : authorization.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(token, given)) {
+            throw ProblemException.unauthorized("invalid-bridge-token", "Not the voice bridge's token");
+        }
+    }
+
+    private static UUID uuid(JsonNode request, String field) {
+        try {
+            return UUID.fromString(request.path(field).asText());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest(field + " must be a UUID", List.of());
+        }
+    }
+}

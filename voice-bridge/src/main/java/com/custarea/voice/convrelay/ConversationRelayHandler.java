@@ -1,0 +1,310 @@
+package com.custarea.voice.convrelay;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+
+import com.custarea.schemas.CallEvent;
+import com.custarea.schemas.PayloadJson;
+import com.custarea.voice.agent.AgentClient;
+import com.custarea.voice.agent.AgentClient.AgentReply;
+import com.custarea.voice.calls.CallEventPublisher;
+import com.custarea.voice.calls.CallSession;
+import com.custarea.voice.calls.CallSessions;
+import com.custarea.voice.ws.CallSocketAttributes;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * The convrelay mode: Twilio ConversationRelay does the speech, the bridge exchanges text. Each final prompt of the
+ * caller goes to the AI agent (a blocking call, made on a worker thread so the socket keeps reading, and one at a
+ * time per call so the replies keep their order), and the agent's reply streams back as {@code text} tokens, word by
+ * word, {@code last} on the final one. When the caller interrupts, the reply being streamed stops. A reply that hands
+ * the call over, or the caller pressing 0, ends the session with {@code end} and handoff data (the call goes back to
+ * its TwiML, e.g. to a human). Transcripts go to calls.events as the caller's and the agent's.
+ */
+@Component
+public class ConversationRelayHandler extends TextWebSocketHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConversationRelayHandler.class);
+    private static final String RELAY = "custarea.convrelay.relay";
+    /** Splits after each run of whitespace: the tokens join back to the text exactly. */
+    private static final Pattern WORDS = Pattern.compile("(?<=\\s)(?=\\S)");
+    static final String SORRY = "Sorry, I am having trouble answering right now. Please try again in a moment.";
+
+    private final CallSessions callSessions;
+    private final CallEventPublisher events;
+    private final AgentClient agent;
+    private final ExecutorService workers;
+    private volatile Duration tokenInterval;
+
+    public ConversationRelayHandler(CallSessions callSessions, CallEventPublisher events, AgentClient agent,
+                                    @Value("${custarea.voice.convrelay.token-interval:0ms}") Duration tokenInterval,
+                                    @Value("${custarea.voice.convrelay.agent-threads:32}") int agentThreads) {
+        this.callSessions = callSessions;
+        this.events = events;
+        this.agent = agent;
+        this.tokenInterval = tokenInterval;
+        AtomicInteger threadNumber = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(agentThreads, agentThreads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "convrelay-agent-" + threadNumber.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        this.workers = pool;
+    }
+
+    /**
+     * The pause between two tokens of a reply (none by default: the agent's reply is whole, and Twilio speaks as
+     * the tokens come); tests slow the stream down to interrupt it.
+     */
+    void tokenInterval(Duration interval) {
+        this.tokenInterval = interval;
+    }
+
+    @Override
+    public void afterConnectionEstablished(WebSocketSession session) throws Exception {
+        Object call = session.getAttributes().get(CallSocketAttributes.CALL);
+        if (!(call instanceof CallSession callSession)) {
+            session.close(CloseStatus.POLICY_VIOLATION);
+            return;
+        }
+        session.getAttributes().put(RELAY, new Relay(callSession,
+                new ConcurrentWebSocketSessionDecorator(session, 5000, 512 * 1024)));
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+        Relay relay = (Relay) session.getAttributes().get(RELAY);
+        if (relay == null) {
+            return;
+        }
+        JsonNode event;
+        try {
+            event = PayloadJson.tree(message.getPayload());
+        } catch (RuntimeException e) {
+            LOG.warn("Call {}: ConversationRelay sent something that is not JSON", relay.call.callId());
+            return;
+        }
+        switch (event.path("type").asText()) {
+            case "setup" -> relay.setup(event);
+            case "prompt" -> {
+                if (event.path("last").asBoolean(true)) {
+                    relay.prompt(event.path("voicePrompt").asText(""));
+                }
+            }
+            case "interrupt" -> relay.interrupt(event.path("utteranceUntilInterrupt").asText(""),
+                    event.path("durationUntilInterruptMs").asLong(0));
+            case "dtmf" -> relay.dtmf(event.path("digit").asText(""));
+            case "error" -> LOG.warn("Call {}: ConversationRelay error: {}", relay.call.callId(),
+                    event.path("description").asText(""));
+            default -> LOG.debug("Call {}: ignored the ConversationRelay message {}", relay.call.callId(),
+                    event.path("type").asText());
+        }
+    }
+
+    @Override
+    public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+        String reason = status.getCode() == CloseStatus.NO_CLOSE_FRAME.getCode() ? "socket_lost" : "completed";
+        Relay relay = (Relay) session.getAttributes().get(RELAY);
+        if (relay != null) {
+            relay.end(reason);
+        } else if (session.getAttributes().get(CallSocketAttributes.CALL) instanceof CallSession call) {
+            callSessions.end(call, reason);
+        }
+    }
+
+    @Override
+    public void handleTransportError(WebSocketSession session, Throwable exception) {
+        LOG.debug("The ConversationRelay socket {} failed: {}", session.getId(), exception.toString());
+    }
+
+    @PreDestroy
+    void stop() {
+        workers.shutdownNow();
+    }
+
+    /** The text as tokens to stream: word by word, each with the whitespace after it. */
+    static List<String> tokens(String text) {
+        return List.of(WORDS.split(text));
+    }
+
+    /** One call's relay session. */
+    private final class Relay {
+
+        private final CallSession call;
+        private final WebSocketSession twilio;
+        private final AtomicBoolean ended = new AtomicBoolean();
+        /** The cancellation flag of the reply being prepared or streamed. */
+        private final AtomicReference<AtomicBoolean> current = new AtomicReference<>(new AtomicBoolean());
+        private final Object laneLock = new Object();
+        /** The call's replies, one after the other. */
+        private CompletableFuture<Void> lane = CompletableFuture.completedFuture(null);
+        private volatile String relaySessionId;
+
+        Relay(CallSession call, WebSocketSession twilio) {
+            this.call = call;
+            this.twilio = twilio;
+        }
+
+        void setup(JsonNode setup) {
+            relaySessionId = setup.path("sessionId").asText(null);
+            String callSid = setup.path("callSid").asText("");
+            if (!callSid.equals(call.callSid())) {
+                LOG.warn("Call {}: ConversationRelay set up for CallSid {}, the session is of {}", call.callId(),
+                        callSid, call.callSid());
+            }
+            LOG.info("Call {}: ConversationRelay session {} set up ({} → {})", call.callId(), relaySessionId,
+                    setup.path("from").asText(""), setup.path("to").asText(""));
+            String greeting = call.line().greeting();
+            if (greeting != null && !greeting.isBlank()) {
+                AtomicBoolean cancelled = next();
+                enqueue(() -> {
+                    if (!cancelled.get() && !ended.get()) {
+                        events.transcript(call, CallEvent.AGENT, greeting);
+                        stream(greeting.strip(), cancelled);
+                    }
+                });
+            }
+        }
+
+        void prompt(String utterance) {
+            if (utterance.isBlank() || ended.get()) {
+                return;
+            }
+            AtomicBoolean cancelled = next(); // the caller spoke again: what was left of the last reply is stale
+            events.transcript(call, CallEvent.CALLER, utterance);
+            enqueue(() -> answer(utterance, cancelled));
+        }
+
+        void interrupt(String heard, long durationMs) {
+            current.get().set(true);
+            LOG.debug("Call {}: interrupted after {} ms of \"{}\"", call.callId(), durationMs, heard);
+        }
+
+        void dtmf(String digit) {
+            if ("0".equals(digit)) {
+                current.get().set(true);
+                handoff("caller pressed 0");
+            } else {
+                LOG.debug("Call {}: the caller pressed {}", call.callId(), digit);
+            }
+        }
+
+        /** Cancels the reply in progress and gives the next one its own flag. */
+        private AtomicBoolean next() {
+            AtomicBoolean flag = new AtomicBoolean();
+            current.getAndSet(flag).set(true);
+            return flag;
+        }
+
+        private void enqueue(Runnable task) {
+            synchronized (laneLock) {
+                lane = lane.thenRunAsync(task, workers).exceptionally(error -> {
+                    LOG.error("Call {}: a reply failed", call.callId(), error);
+                    return null;
+                });
+            }
+        }
+
+        private void answer(String utterance, AtomicBoolean cancelled) {
+            if (ended.get()) {
+                return;
+            }
+            AgentReply reply;
+            try {
+                reply = agent.reply(call, utterance);
+            } catch (RuntimeException e) {
+                LOG.warn("Call {}: the agent did not answer: {}", call.callId(), e.toString());
+                reply = new AgentReply(SORRY, false, null);
+            }
+            if (ended.get()) {
+                return;
+            }
+            String text = reply.text() == null ? "" : reply.text().strip();
+            if (!text.isEmpty() && !cancelled.get()) {
+                events.transcript(call, CallEvent.AGENT, text);
+                stream(text, cancelled);
+            }
+            if (reply.handoff()) {
+                handoff(reply.handoffReason() == null || reply.handoffReason().isBlank()
+                        ? "the agent handed the call over" : reply.handoffReason());
+            }
+        }
+
+        /** Streams {@code text} as tokens until its last, unless it is cancelled or the call ends. */
+        private void stream(String text, AtomicBoolean cancelled) {
+            List<String> tokens = tokens(text);
+            for (int i = 0; i < tokens.size(); i++) {
+                if (cancelled.get() || ended.get()) {
+                    return;
+                }
+                boolean last = i == tokens.size() - 1;
+                send(PayloadJson.mapper().createObjectNode().put("type", "text").put("token", tokens.get(i))
+                        .put("last", last));
+                Duration interval = tokenInterval;
+                if (!last && !interval.isZero() && !interval.isNegative()) {
+                    try {
+                        Thread.sleep(interval.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+
+        /** Hands the call over: {@code end} with why and which call, then the call's end as a handoff. */
+        private void handoff(String reason) {
+            if (ended.get()) {
+                return;
+            }
+            ObjectNode data = PayloadJson.mapper().createObjectNode().put("reason", reason)
+                    .put("callId", call.callId().toString());
+            send(PayloadJson.mapper().createObjectNode().put("type", "end").put("handoffData",
+                    PayloadJson.write(data)));
+            LOG.info("Call {}: handed over ({})", call.callId(), reason);
+            end("handoff");
+        }
+
+        void end(String reason) {
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            current.get().set(true);
+            callSessions.end(call, reason);
+        }
+
+        private void send(ObjectNode message) {
+            if (!twilio.isOpen()) {
+                return;
+            }
+            try {
+                twilio.sendMessage(new TextMessage(PayloadJson.write(message)));
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("Call {}: sending to ConversationRelay failed: {}", call.callId(), e.toString());
+            }
+        }
+    }
+}

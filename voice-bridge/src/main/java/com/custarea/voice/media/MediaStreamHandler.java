@@ -1,0 +1,441 @@
+package com.custarea.voice.media;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+import com.custarea.schemas.CallEvent;
+import com.custarea.schemas.PayloadJson;
+import com.custarea.voice.agent.AgentClient;
+import com.custarea.voice.agent.AgentClient.AgentReply;
+import com.custarea.voice.calls.CallEventPublisher;
+import com.custarea.voice.calls.CallSession;
+import com.custarea.voice.calls.CallSessions;
+import com.custarea.voice.speech.SpeechEngine;
+import com.custarea.voice.speech.SpeechEngine.Recognition;
+import com.custarea.voice.speech.SpeechEngine.RecognitionListener;
+import com.custarea.voice.speech.SpeechEngine.Synthesis;
+import com.custarea.voice.speech.SpeechEngine.SynthesisListener;
+import com.custarea.voice.ws.CallSocketAttributes;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * The legacy mode: Twilio Media Streams in, our speech engine and the AI agent in the middle, synthesized μ-law frames
+ * and marks back, with barge-in when the caller talks over the bot.
+ */
+@Component
+public class MediaStreamHandler extends TextWebSocketHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MediaStreamHandler.class);
+    // a sentence ends at . ! ? or … followed by space: the bot starts speaking after the first, not the last
+    private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?…])\\s+");
+
+    private final CallSessions callSessions;
+    private final CallEventPublisher events;
+    private final AgentClient agent;
+    private final SpeechEngine speech;
+    // The agent is a blocking HTTP call: it runs here, never on the socket's thread, which must keep taking frames.
+    private final ExecutorService agentCalls = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, "legacy-agent-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
+    });
+    private final Map<String, LegacyCall> streams = new ConcurrentHashMap<>();
+
+    public MediaStreamHandler(CallSessions callSessions, CallEventPublisher events, AgentClient agent,
+                              SpeechEngine speech) {
+        this.callSessions = callSessions;
+        this.events = events;
+        this.agent = agent;
+        this.speech = speech;
+    }
+
+    @Override
+    public void afterConnectionEstablished(WebSocketSession session) throws IOException {
+        if (!(session.getAttributes().get(CallSocketAttributes.CALL) instanceof CallSession call)) {
+            // the handshake claims the session; without one the socket did not come through it
+            session.close(CloseStatus.POLICY_VIOLATION);
+            return;
+        }
+        streams.put(session.getId(), new LegacyCall(call,
+                new ConcurrentWebSocketSessionDecorator(session, 5000, 512 * 1024)));
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+        LegacyCall stream = streams.get(session.getId());
+        if (stream == null) {
+            return;
+        }
+        try {
+            JsonNode event = PayloadJson.tree(message.getPayload());
+            switch (event.path("event").asText()) {
+                case "connected" -> LOG.debug("Media stream of call {} connected", stream.call.callId());
+                case "start" -> stream.start(event);
+                case "media" -> stream.media(event.path("media"));
+                case "mark" -> stream.markPlayed(event.path("mark").path("name").asText());
+                case "dtmf" -> LOG.debug("Call {} pressed {}", stream.call.callId(),
+                        event.path("dtmf").path("digit").asText());
+                case "stop" -> stream.finish("completed", false);
+                default -> LOG.debug("Ignored a media stream event: {}", event.path("event").asText());
+            }
+        } catch (RuntimeException e) {
+            // one bad message must not end the call (Spring would close the socket on an exception)
+            LOG.warn("Could not handle a media stream message of call {}", stream.call.callId(), e);
+        }
+    }
+
+    @Override
+    public void handleTransportError(WebSocketSession session, Throwable exception) {
+        LOG.debug("Media stream transport error", exception);
+    }
+
+    @Override
+    public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+        LegacyCall stream = streams.remove(session.getId());
+        if (stream != null) {
+            // a no-op after stop or a handoff: the call is already over
+            stream.finish("socket_lost", false);
+        }
+    }
+
+    /** Whether the bot of the stream {@code streamSid} is talking: synthesizing, or audio Twilio has not played. */
+    boolean isBotTalking(String streamSid) {
+        return streams.values().stream().filter(stream -> streamSid.equals(stream.streamSid))
+                .anyMatch(LegacyCall::isTalking);
+    }
+
+    /** The sentences of {@code text}, each spoken as soon as it is synthesized. */
+    static List<String> sentences(String text) {
+        if (text == null || text.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(SENTENCE_END.split(text.strip())).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    @PreDestroy
+    void shutdown() {
+        agentCalls.shutdownNow();
+    }
+
+    /** One call's media stream: its recognition, the agent's turns, and what the bot is saying. */
+    private final class LegacyCall implements RecognitionListener {
+
+        private final CallSession call;
+        private final WebSocketSession out;
+        private volatile String streamSid;
+        private volatile Recognition recognition;
+        private volatile boolean over;
+        // The agent's turns run one after another (a caller's two quick phrases must not be answered out of order),
+        // on the shared pool.
+        private CompletableFuture<Void> agentTurns = CompletableFuture.completedFuture(null);
+
+        // What the bot says, guarded by this: the sentences waiting, the one being synthesized, and the marks sent
+        // that Twilio has not echoed yet (it echoes a mark once the audio before it has played).
+        private final Deque<String> pending = new ArrayDeque<>();
+        private Speaking current;
+        private final Set<String> marksOutstanding = new HashSet<>();
+        private int marks;
+        private boolean handoffPending;
+
+        LegacyCall(CallSession call, WebSocketSession out) {
+            this.call = call;
+            this.out = out;
+        }
+
+        void start(JsonNode event) {
+            if (streamSid != null) {
+                return;
+            }
+            JsonNode start = event.path("start");
+            streamSid = start.path("streamSid").asText(event.path("streamSid").asText());
+            String callSid = start.path("callSid").asText(null);
+            if (callSid != null && !callSid.equals(call.callSid())) {
+                LOG.warn("The media stream of call {} names another CallSid", call.callId());
+            }
+            try {
+                recognition = speech.startRecognition(call.line().language(), this);
+            } catch (RuntimeException | LinkageError e) {
+                // LinkageError: an engine's native library that cannot load on this machine
+                LOG.error("Could not start recognition for call {}", call.callId(), e);
+                finish("failed", true);
+                return;
+            }
+            if (over) {
+                // the socket closed while the recognition was starting
+                recognition.close();
+                return;
+            }
+            String greeting = call.line().greeting();
+            if (greeting != null && !greeting.isBlank()) {
+                events.transcript(call, CallEvent.AGENT, greeting);
+                speak(greeting, false);
+            }
+        }
+
+        void media(JsonNode media) {
+            Recognition listening = recognition;
+            // a bidirectional stream carries only the caller's track; anything else is not the caller
+            if (listening == null || over || !"inbound".equals(media.path("track").asText("inbound"))) {
+                return;
+            }
+            listening.write(Base64.getDecoder().decode(media.path("payload").asText("")));
+        }
+
+        @Override
+        public void onSpeechStarted() {
+            boolean handoffDue;
+            synchronized (this) {
+                if (over || !isTalking()) {
+                    return;
+                }
+                if (current != null && current.synthesis != null) {
+                    current.synthesis.cancel();
+                }
+                current = null;
+                pending.clear();
+                // Twilio echoes the marks of the audio it drops; they are no longer ours to wait for
+                marksOutstanding.clear();
+                send(message("clear"));
+                handoffDue = handoffPending;
+            }
+            LOG.debug("Barge-in on call {}", call.callId());
+            if (handoffDue) {
+                finish("handoff", true);
+            }
+        }
+
+        @Override
+        public void onRecognized(String text) {
+            if (over) {
+                return;
+            }
+            events.transcript(call, CallEvent.CALLER, text);
+            synchronized (this) {
+                // exceptionally: a turn that failed in a way answer() did not catch must not stop the next ones
+                agentTurns = agentTurns.exceptionally(failure -> null).thenRunAsync(() -> answer(text), agentCalls);
+            }
+        }
+
+        private void answer(String utterance) {
+            try {
+                AgentReply reply = agent.reply(call, utterance);
+                if (over) {
+                    return;
+                }
+                String text = reply.text() == null ? "" : reply.text().strip();
+                if (!text.isEmpty()) {
+                    events.transcript(call, CallEvent.AGENT, text);
+                }
+                speak(text, reply.handoff());
+            } catch (RuntimeException e) {
+                // caught here, or the turns chained after this one would never run
+                LOG.error("The agent's turn failed on call {}", call.callId(), e);
+            }
+        }
+
+        /** Queues {@code text}'s sentences; with {@code handoffAfter} the call ends once they have played. */
+        private void speak(String text, boolean handoffAfter) {
+            boolean handoffDue;
+            synchronized (this) {
+                if (over) {
+                    return;
+                }
+                pending.addAll(sentences(text));
+                handoffPending |= handoffAfter;
+                if (current == null) {
+                    nextSentence();
+                }
+                handoffDue = handoffPending && !isTalking();
+            }
+            if (handoffDue) {
+                finish("handoff", true);
+            }
+        }
+
+        /** Synthesizes the next sentence, if any; holds the lock. */
+        private void nextSentence() {
+            String sentence = pending.poll();
+            if (sentence == null) {
+                current = null;
+                return;
+            }
+            Speaking speaking = new Speaking();
+            current = speaking;
+            try {
+                speaking.synthesis = speech.synthesize(sentence, call.line().language(), call.line().voice(),
+                        new SynthesisListener() {
+                            @Override
+                            public void onAudio(byte[] mulaw) {
+                                synchronized (LegacyCall.this) {
+                                    // a cancelled sentence's late audio is dropped
+                                    if (current == speaking) {
+                                        speaking.add(mulaw);
+                                    }
+                                }
+                            }
+
+                            @Override
+                            public void onDone() {
+                                synchronized (LegacyCall.this) {
+                                    if (current == speaking) {
+                                        speaking.flush();
+                                        sendMark();
+                                        current = null;
+                                        nextSentence();
+                                    }
+                                }
+                            }
+                        });
+            } catch (RuntimeException e) {
+                LOG.error("Could not synthesize a sentence on call {}", call.callId(), e);
+                if (current == speaking) {
+                    current = null;
+                    nextSentence();
+                }
+            }
+        }
+
+        void markPlayed(String name) {
+            boolean handoffDue;
+            synchronized (this) {
+                if (!marksOutstanding.remove(name)) {
+                    return;
+                }
+                handoffDue = handoffPending && !isTalking();
+            }
+            if (handoffDue) {
+                finish("handoff", true);
+            }
+        }
+
+        synchronized boolean isTalking() {
+            return current != null || !pending.isEmpty() || !marksOutstanding.isEmpty();
+        }
+
+        /** Ends the call once, whatever ends it first: stop, a handoff, a lost socket, a failure. */
+        void finish(String reason, boolean closeSocket) {
+            synchronized (this) {
+                if (over) {
+                    return;
+                }
+                over = true;
+                if (current != null && current.synthesis != null) {
+                    current.synthesis.cancel();
+                }
+                current = null;
+                pending.clear();
+                marksOutstanding.clear();
+            }
+            Recognition listening = recognition;
+            if (listening != null) {
+                try {
+                    listening.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not close the recognition of call {}", call.callId(), e);
+                }
+            }
+            try {
+                callSessions.end(call, reason);
+            } catch (RuntimeException e) {
+                LOG.error("Could not record the end of call {} ({})", call.callId(), reason, e);
+            }
+            if (closeSocket) {
+                try {
+                    out.close(CloseStatus.NORMAL);
+                } catch (IOException e) {
+                    LOG.debug("Closing the media stream of call {}", call.callId(), e);
+                }
+            }
+        }
+
+        private void sendMedia(byte[] frame) {
+            ObjectNode message = message("media");
+            message.putObject("media").put("payload", Base64.getEncoder().encodeToString(frame));
+            send(message);
+        }
+
+        private void sendMark() {
+            String name = Integer.toString(++marks);
+            marksOutstanding.add(name);
+            ObjectNode message = message("mark");
+            message.putObject("mark").put("name", name);
+            send(message);
+        }
+
+        private ObjectNode message(String event) {
+            return PayloadJson.mapper().createObjectNode().put("event", event).put("streamSid", streamSid);
+        }
+
+        private void send(ObjectNode message) {
+            if (!out.isOpen()) {
+                return;
+            }
+            try {
+                out.sendMessage(new TextMessage(message.toString()));
+            } catch (IOException | RuntimeException e) {
+                // the decorator closes a socket that cannot keep up; the close ends the call
+                LOG.debug("Could not send to the media stream of call {}", call.callId(), e);
+            }
+        }
+
+        /** A sentence being synthesized, cut into Twilio's 20 ms frames as its audio arrives. */
+        private final class Speaking {
+
+            private volatile Synthesis synthesis;
+            private final byte[] frame = new byte[MuLaw.FRAME_BYTES];
+            private int filled;
+
+            void add(byte[] mulaw) {
+                int offset = 0;
+                while (offset < mulaw.length) {
+                    int n = Math.min(frame.length - filled, mulaw.length - offset);
+                    System.arraycopy(mulaw, offset, frame, filled, n);
+                    filled += n;
+                    offset += n;
+                    if (filled == frame.length) {
+                        sendMedia(frame);
+                        filled = 0;
+                    }
+                }
+            }
+
+            /** Sends the last, short frame padded with silence, so every frame is a whole 20 ms. */
+            void flush() {
+                if (filled > 0) {
+                    Arrays.fill(frame, filled, frame.length, MuLaw.SILENCE);
+                    sendMedia(frame);
+                    filled = 0;
+                }
+            }
+        }
+    }
+}

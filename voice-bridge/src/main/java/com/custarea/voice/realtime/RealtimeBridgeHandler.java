@@ -1,0 +1,508 @@
+package com.custarea.voice.realtime;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.custarea.schemas.CallEvent;
+import com.custarea.schemas.PayloadJson;
+import com.custarea.voice.calls.CallEventPublisher;
+import com.custarea.voice.calls.CallSession;
+import com.custarea.voice.calls.CallSessions;
+import com.custarea.voice.lines.VoiceLine;
+import com.custarea.voice.ws.CallSocketAttributes;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * The realtime mode: a call's Twilio Media Stream bridged to the OpenAI Realtime API. The caller's μ-law goes to the
+ * model as it comes (no resampling: the session's audio is {@code audio/pcmu} both ways) and the model's μ-law goes
+ * back to Twilio the same way, each piece followed by a mark, so the bridge knows from the echoed marks how much of
+ * the assistant's item the caller has heard. The model's server-side voice activity detection takes the turns; when
+ * the caller talks over the bot, Twilio's queued audio is cleared and the assistant's item truncated where the caller
+ * stopped hearing it. Transcripts (the caller's from the input transcription, the agent's from the output audio
+ * transcript) and tool calls go to calls.events. The model can hand the call to a human ({@code handoff_to_human}) or
+ * end it ({@code end_call}): it says its goodbye, and once Twilio has played it the bridge closes the stream.
+ */
+@Component
+public class RealtimeBridgeHandler extends TextWebSocketHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RealtimeBridgeHandler.class);
+    private static final String BRIDGE = "custarea.realtime.bridge";
+    /** μ-law at 8 kHz: one byte a sample, 8 bytes a millisecond. */
+    private static final int BYTES_PER_MS = 8;
+    static final String DEFAULT_URL = "wss://api.openai.com/v1/realtime?model=gpt-realtime";
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final String HANDOFF_TOOL = "handoff_to_human";
+    static final String END_TOOL = "end_call";
+    private static final Set<String> OPENAI_VOICES = Set.of("alloy", "ash", "ballad", "coral", "echo", "sage",
+            "shimmer", "verse", "marin", "cedar");
+    static final String DEFAULT_INSTRUCTIONS = "You are the company's friendly customer service agent. Help the "
+            + "caller with their question, and be honest when you do not know something.";
+    static final String PHONE_RULES = "You are speaking with the caller on the phone: keep your answers short and "
+            + "conversational, one or two sentences at a time, with no lists, markdown or links. If the caller asks "
+            + "for a human, or you cannot help them, call handoff_to_human with the reason. When the conversation is "
+            + "over and the caller has said goodbye, call end_call.";
+
+    private final CallSessions callSessions;
+    private final CallEventPublisher events;
+    private final URI realtimeUri;
+    private final String apiKey;
+    private final String defaultVoice;
+    private final String transcriptionModel;
+    private final Duration goodbyeTimeout;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "realtime-timers");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public RealtimeBridgeHandler(CallSessions callSessions, CallEventPublisher events,
+                                 @Value("${custarea.voice.openai.realtime-url:" + DEFAULT_URL + "}") String realtimeUrl,
+                                 @Value("${custarea.voice.openai.api-key:${OPENAI_API_KEY:}}") String apiKey,
+                                 @Value("${custarea.voice.openai.voice:marin}") String defaultVoice,
+                                 @Value("${custarea.voice.openai.transcription-model:gpt-4o-mini-transcribe}")
+                                 String transcriptionModel,
+                                 @Value("${custarea.voice.openai.goodbye-timeout:20s}") Duration goodbyeTimeout) {
+        this.callSessions = callSessions;
+        this.events = events;
+        this.realtimeUri = URI.create(realtimeUrl);
+        this.apiKey = apiKey;
+        this.defaultVoice = defaultVoice;
+        this.transcriptionModel = transcriptionModel;
+        this.goodbyeTimeout = goodbyeTimeout;
+    }
+
+    @Override
+    public void afterConnectionEstablished(WebSocketSession session) throws Exception {
+        Object call = session.getAttributes().get(CallSocketAttributes.CALL);
+        if (!(call instanceof CallSession callSession)) {
+            session.close(CloseStatus.POLICY_VIOLATION);
+            return;
+        }
+        session.getAttributes().put(BRIDGE, new Bridge(callSession,
+                new ConcurrentWebSocketSessionDecorator(session, 5000, 512 * 1024)));
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+        Bridge bridge = (Bridge) session.getAttributes().get(BRIDGE);
+        if (bridge == null) {
+            return;
+        }
+        JsonNode event;
+        try {
+            event = PayloadJson.tree(message.getPayload());
+        } catch (RuntimeException e) {
+            LOG.warn("Call {}: Twilio sent something that is not JSON", bridge.call.callId());
+            return;
+        }
+        switch (event.path("event").asText()) {
+            case "connected" -> LOG.debug("Call {}: media stream connected", bridge.call.callId());
+            case "start" -> bridge.start(event);
+            case "media" -> bridge.callerAudio(event.path("media"));
+            case "mark" -> bridge.played(event.path("mark").path("name").asText(""));
+            case "stop" -> bridge.end("completed", null);
+            default -> LOG.debug("Call {}: ignored the Twilio event {}", bridge.call.callId(),
+                    event.path("event").asText());
+        }
+    }
+
+    @Override
+    public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+        String reason = status.getCode() == CloseStatus.NO_CLOSE_FRAME.getCode() ? "socket_lost" : "completed";
+        Bridge bridge = (Bridge) session.getAttributes().get(BRIDGE);
+        if (bridge != null) {
+            bridge.end(reason, null);
+        } else if (session.getAttributes().get(CallSocketAttributes.CALL) instanceof CallSession call) {
+            callSessions.end(call, reason);
+        }
+    }
+
+    @Override
+    public void handleTransportError(WebSocketSession session, Throwable exception) {
+        LOG.debug("The Twilio media socket {} failed: {}", session.getId(), exception.toString());
+    }
+
+    @PreDestroy
+    void stop() {
+        timers.shutdownNow();
+    }
+
+    /** The session.update that sets the call's model up: the line's instructions, voice, μ-law both ways, tools. */
+    ObjectNode sessionUpdate(VoiceLine line) {
+        ObjectNode update = PayloadJson.mapper().createObjectNode().put("type", "session.update");
+        ObjectNode session = update.putObject("session").put("type", "realtime");
+        session.putArray("output_modalities").add("audio");
+        String instructions = line.instructions() == null || line.instructions().isBlank() ? DEFAULT_INSTRUCTIONS
+                : line.instructions().strip();
+        session.put("instructions", instructions + "\n\n" + PHONE_RULES);
+        ObjectNode audio = session.putObject("audio");
+        ObjectNode input = audio.putObject("input");
+        input.putObject("format").put("type", "audio/pcmu");
+        ObjectNode transcription = input.putObject("transcription").put("model", transcriptionModel);
+        String language = language(line.language());
+        if (language != null) {
+            transcription.put("language", language);
+        }
+        input.putObject("turn_detection").put("type", "server_vad").put("create_response", true)
+                .put("interrupt_response", true);
+        ObjectNode output = audio.putObject("output");
+        output.putObject("format").put("type", "audio/pcmu");
+        output.put("voice", voice(line.voice()));
+        ArrayNode tools = session.putArray("tools");
+        ObjectNode handoff = tools.addObject().put("type", "function").put("name", HANDOFF_TOOL)
+                .put("description", "Transfer the call to a human colleague: when the caller asks for a person, "
+                        + "or you cannot help them.");
+        ObjectNode handoffParameters = handoff.putObject("parameters").put("type", "object");
+        handoffParameters.putObject("properties").putObject("reason").put("type", "string")
+                .put("description", "Why the caller needs a human, in a few words.");
+        handoffParameters.putArray("required").add("reason");
+        ObjectNode end = tools.addObject().put("type", "function").put("name", END_TOOL)
+                .put("description", "Hang up: the conversation is over and the caller has said goodbye.");
+        end.putObject("parameters").put("type", "object").putObject("properties");
+        session.put("tool_choice", "auto");
+        return update;
+    }
+
+    private String voice(String lineVoice) {
+        if (lineVoice != null && OPENAI_VOICES.contains(lineVoice.toLowerCase(Locale.ROOT))) {
+            return lineVoice.toLowerCase(Locale.ROOT);
+        }
+        return defaultVoice;
+    }
+
+    /** The ISO-639-1 code of a BCP-47 tag (en-US → en), as the transcription takes it. */
+    private static String language(String tag) {
+        if (tag == null || tag.isBlank()) {
+            return null;
+        }
+        String code = tag.strip().split("[-_]")[0].toLowerCase(Locale.ROOT);
+        return code.length() == 2 ? code : null;
+    }
+
+    /** The decoded length of a base64 text (no line breaks). */
+    static int decodedLength(String base64) {
+        int length = base64.length();
+        int padding = 0;
+        if (length > 0 && base64.charAt(length - 1) == '=') {
+            padding++;
+            if (length > 1 && base64.charAt(length - 2) == '=') {
+                padding++;
+            }
+        }
+        return length / 4 * 3 - padding;
+    }
+
+    private static ObjectNode event(String type) {
+        return PayloadJson.mapper().createObjectNode().put("type", type);
+    }
+
+    /** One call: its Twilio stream, its model session, and what of the model's audio the caller has heard. */
+    private final class Bridge implements OpenAiRealtimeClient.Listener {
+
+        private final CallSession call;
+        private final WebSocketSession twilio;
+        private final AtomicBoolean ended = new AtomicBoolean();
+        private volatile String streamSid;
+        private volatile OpenAiRealtimeClient openai;
+
+        // what of the model's audio went to Twilio and what Twilio played (guarded by this)
+        private String playingItem;
+        private long sentBytes;
+        private long playedMs;
+        private String truncatedItem;
+        private long markSequence;
+        private final Map<String, Long> marks = new HashMap<>();
+
+        // the tools (guarded by this)
+        private boolean responseAfterDone;
+        private String endReason;
+        private boolean goodbyeRequested;
+        private String endMark;
+        private ScheduledFuture<?> endTimer;
+
+        Bridge(CallSession call, WebSocketSession twilio) {
+            this.call = call;
+            this.twilio = twilio;
+        }
+
+        void start(JsonNode event) {
+            streamSid = event.path("start").path("streamSid").asText(event.path("streamSid").asText(null));
+            if (openai != null || ended.get()) {
+                return;
+            }
+            if (apiKey == null || apiKey.isBlank()) {
+                LOG.error("Call {}: no OpenAI API key (custarea.voice.openai.api-key, OPENAI_API_KEY), the realtime "
+                        + "mode cannot answer", call.callId());
+                end("failed", CloseStatus.SERVER_ERROR);
+                return;
+            }
+            OpenAiRealtimeClient client = OpenAiRealtimeClient.connect(http, realtimeUri, apiKey, CONNECT_TIMEOUT,
+                    this);
+            openai = client;
+            client.send(sessionUpdate(call.line()));
+            String greeting = call.line().greeting();
+            if (greeting != null && !greeting.isBlank()) {
+                ObjectNode create = event("response.create");
+                create.putObject("response").put("instructions", "Greet the caller by saying exactly this: "
+                        + greeting.strip());
+                client.send(create);
+            }
+            if (ended.get()) {
+                client.close();
+            }
+        }
+
+        void callerAudio(JsonNode media) {
+            OpenAiRealtimeClient client = openai;
+            String payload = media.path("payload").asText(null);
+            String track = media.path("track").asText("inbound");
+            if (client == null || payload == null || !"inbound".equals(track)) {
+                return;
+            }
+            client.send(event("input_audio_buffer.append").put("audio", payload));
+        }
+
+        @Override
+        public void onEvent(JsonNode event) {
+            if (ended.get()) {
+                return;
+            }
+            switch (event.path("type").asText()) {
+                case "response.output_audio.delta", "response.audio.delta" ->
+                        modelAudio(event.path("item_id").asText(""), event.path("delta").asText(""));
+                case "input_audio_buffer.speech_started" -> bargeIn();
+                case "conversation.item.input_audio_transcription.completed" ->
+                        events.transcript(call, CallEvent.CALLER, event.path("transcript").asText(""));
+                case "response.output_audio_transcript.done", "response.audio_transcript.done" ->
+                        events.transcript(call, CallEvent.AGENT, event.path("transcript").asText(""));
+                case "response.function_call_arguments.done" -> functionCall(event.path("name").asText(""),
+                        event.path("call_id").asText(""), event.path("arguments").asText("{}"));
+                case "response.done" -> responseDone();
+                case "error" -> LOG.warn("Call {}: OpenAI Realtime error {}: {}", call.callId(),
+                        event.path("error").path("code").asText(""), event.path("error").path("message").asText(""));
+                case "session.created", "session.updated" -> LOG.debug("Call {}: {}", call.callId(),
+                        event.path("type").asText());
+                default -> {
+                    // the other events (response.created, deltas of transcripts, …) need nothing
+                }
+            }
+        }
+
+        @Override
+        public void onFailure(Throwable error) {
+            LOG.warn("Call {}: the OpenAI Realtime socket failed: {}", call.callId(), error.toString());
+            end("failed", CloseStatus.SERVER_ERROR);
+        }
+
+        /** The model's audio to Twilio, and a mark after it that Twilio echoes once it has played. */
+        private void modelAudio(String itemId, String delta) {
+            String sid = streamSid;
+            if (delta.isEmpty() || sid == null) {
+                return;
+            }
+            String mark;
+            synchronized (this) {
+                if (itemId.equals(truncatedItem)) {
+                    return; // already cut: what was still on its way
+                }
+                if (!itemId.equals(playingItem)) {
+                    playingItem = itemId;
+                    sentBytes = 0;
+                    playedMs = 0;
+                    marks.clear();
+                }
+                sentBytes += decodedLength(delta);
+                mark = "audio-" + (++markSequence);
+                marks.put(mark, sentBytes / BYTES_PER_MS);
+            }
+            ObjectNode media = PayloadJson.mapper().createObjectNode().put("event", "media").put("streamSid", sid);
+            media.putObject("media").put("payload", delta);
+            toTwilio(media);
+            toTwilio(mark(sid, mark));
+        }
+
+        /** Twilio played up to {@code name}. */
+        void played(String name) {
+            boolean endNow;
+            synchronized (this) {
+                endNow = name.equals(endMark);
+                Long ms = marks.remove(name);
+                if (ms != null) {
+                    playedMs = Math.max(playedMs, ms);
+                }
+            }
+            if (endNow) {
+                endAfterGoodbye();
+            }
+        }
+
+        /** The caller talks over the bot: flush what Twilio still has queued, cut the item where it was heard. */
+        private void bargeIn() {
+            String item;
+            long audioEndMs;
+            synchronized (this) {
+                item = playingItem;
+                long sentMs = sentBytes / BYTES_PER_MS;
+                if (item == null || playedMs >= sentMs) {
+                    return; // nothing is playing
+                }
+                audioEndMs = playedMs;
+                truncatedItem = item;
+                playingItem = null;
+                sentBytes = 0;
+                playedMs = 0;
+                marks.clear();
+            }
+            String sid = streamSid;
+            if (sid != null) {
+                toTwilio(PayloadJson.mapper().createObjectNode().put("event", "clear").put("streamSid", sid));
+            }
+            OpenAiRealtimeClient client = openai;
+            if (client != null) {
+                client.send(event("conversation.item.truncate").put("item_id", item).put("content_index", 0)
+                        .put("audio_end_ms", audioEndMs));
+            }
+            LOG.debug("Call {}: barge-in, {} cut at {} ms", call.callId(), item, audioEndMs);
+        }
+
+        private void functionCall(String name, String callId, String arguments) {
+            events.toolCall(call, name, arguments);
+            ObjectNode output = PayloadJson.mapper().createObjectNode();
+            synchronized (this) {
+                switch (name) {
+                    case HANDOFF_TOOL -> {
+                        endReason = "handoff";
+                        output.put("status", "transferring").put("instruction", "Tell the caller in one short "
+                                + "sentence that you are transferring them to a colleague.");
+                    }
+                    case END_TOOL -> {
+                        if (endReason == null) {
+                            endReason = "completed";
+                        }
+                        output.put("status", "ending").put("instruction", "Say a short goodbye.");
+                    }
+                    default -> output.put("error", "There is no tool named " + name);
+                }
+                responseAfterDone = true;
+            }
+            LOG.info("Call {}: the model called {}({})", call.callId(), name, arguments);
+            OpenAiRealtimeClient client = openai;
+            if (client != null) {
+                ObjectNode create = event("conversation.item.create");
+                create.putObject("item").put("type", "function_call_output").put("call_id", callId)
+                        .put("output", PayloadJson.write(output));
+                client.send(create);
+            }
+        }
+
+        /**
+         * A response finished: after tool calls the model answers their output (a new response); after the goodbye
+         * of a handoff or hang-up, a mark tells when Twilio has played it, and the call ends then.
+         */
+        private void responseDone() {
+            boolean create = false;
+            String mark = null;
+            synchronized (this) {
+                if (responseAfterDone) {
+                    responseAfterDone = false;
+                    create = true;
+                    goodbyeRequested = endReason != null;
+                } else if (goodbyeRequested && endMark == null) {
+                    goodbyeRequested = false;
+                    mark = "end-" + (++markSequence);
+                    endMark = mark;
+                    endTimer = timers.schedule(this::endAfterGoodbye, goodbyeTimeout.toMillis(),
+                            TimeUnit.MILLISECONDS);
+                }
+            }
+            OpenAiRealtimeClient client = openai;
+            if (create && client != null) {
+                client.send(event("response.create"));
+            }
+            String sid = streamSid;
+            if (mark != null) {
+                if (sid != null && twilio.isOpen()) {
+                    toTwilio(mark(sid, mark));
+                } else {
+                    endAfterGoodbye();
+                }
+            }
+        }
+
+        private void endAfterGoodbye() {
+            String reason;
+            synchronized (this) {
+                reason = endReason == null ? "completed" : endReason;
+            }
+            end(reason, CloseStatus.NORMAL);
+        }
+
+        /** Ends the call once: closes the model's socket, publishes the end, and closes Twilio's when asked. */
+        void end(String reason, CloseStatus closeTwilio) {
+            if (!ended.compareAndSet(false, true)) {
+                return;
+            }
+            synchronized (this) {
+                if (endTimer != null) {
+                    endTimer.cancel(false);
+                }
+            }
+            OpenAiRealtimeClient client = openai;
+            if (client != null) {
+                client.close();
+            }
+            try {
+                callSessions.end(call, reason);
+            } finally {
+                if (closeTwilio != null && twilio.isOpen()) {
+                    try {
+                        twilio.close(closeTwilio);
+                    } catch (IOException | RuntimeException e) {
+                        LOG.debug("Call {}: closing the Twilio socket failed: {}", call.callId(), e.toString());
+                    }
+                }
+            }
+        }
+
+        private ObjectNode mark(String sid, String name) {
+            ObjectNode mark = PayloadJson.mapper().createObjectNode().put("event", "mark").put("streamSid", sid);
+            mark.putObject("mark").put("name", name);
+            return mark;
+        }
+
+        private void toTwilio(ObjectNode message) {
+            if (!twilio.isOpen()) {
+                return;
+            }
+            try {
+                twilio.sendMessage(new TextMessage(PayloadJson.write(message)));
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("Call {}: sending to Twilio failed: {}", call.callId(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package com.custarea.voice.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import com.custarea.schemas.CallEvent;
+import com.custarea.schemas.PayloadJson;
+import com.custarea.voice.calls.CallMode;
+import com.custarea.voice.calls.CallSession;
+import com.custarea.voice.calls.CallSessions;
+import com.custarea.voice.lines.VoiceLine;
+import com.custarea.voice.speech.FakeSpeechEngine;
+import com.custarea.voice.support.VoiceBridgeIntegrationTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A legacy-mode call end to end, Twilio played by a fake Media Streams client: the caller's tone is recognized (fake
+ * engine), the echo agent answers, its speech comes back as 160-byte frames with marks, talking over the bot clears
+ * it, and the transcript reaches calls.events and the customer's conversation in order.
+ */
+class LegacyModeIT extends VoiceBridgeIntegrationTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String FIRST = "I need help with my order";
+    private static final String LONG = "Please read me the whole policy. Every section of it. All the small print too."
+            + " And the appendix.";
+
+    @Autowired
+    MediaStreamHandler handler;
+
+    @Autowired
+    CallSessions callSessions;
+
+    @Test
+    void speaksInFramesWithMarksStopsWhenInterruptedAndKeepsTheTranscript() throws Exception {
+        FakeSpeechEngine.script(FIRST, LONG);
+        VoiceLine line = newLine(CallMode.LEGACY);
+        var call = call(line);
+        FakeTwilio twilio = new FakeTwilio("MZ" + UUID.randomUUID().toString().replace("-", ""), call.callSid(),
+                line.accountSid());
+        twilio.socket = connect(call, twilio);
+        twilio.connected();
+        twilio.start();
+
+        // A greeting, if the line has one, is spoken first: let it play out (echo its marks) so the caller does not
+        // barge in on it.
+        String greeting = callSessions.byCallSid(call.callSid()).map(CallSession::line).map(VoiceLine::greeting)
+                .orElse(null);
+        int greetingMarks = MediaStreamHandler.sentences(greeting).size();
+        await().atMost(PATIENCE).until(() -> twilio.since(0, "mark").size() >= greetingMarks);
+        twilio.since(0, "mark").forEach(twilio::echo);
+        await().atMost(PATIENCE).until(() -> !handler.isBotTalking(twilio.streamSid));
+
+        // The caller speaks; the bot answers in whole 20 ms frames of its stream, then a mark.
+        int beforeFirst = twilio.received.size();
+        twilio.say(ToneAudio.tone(600, 300));
+        twilio.say(ToneAudio.silence(400));
+        await().atMost(PATIENCE).until(() -> !twilio.since(beforeFirst, "mark").isEmpty());
+        JsonNode firstMark = twilio.since(beforeFirst, "mark").get(0);
+        List<JsonNode> frames = twilio.from(beforeFirst).stream()
+                .takeWhile(message -> !"mark".equals(message.path("event").asText()))
+                .filter(message -> "media".equals(message.path("event").asText())).toList();
+        int words = ("Echo: " + FIRST).split("\\s+").length;
+        assertThat(frames).hasSize((int) Math.ceil(words * FakeSpeechEngine.MS_PER_WORD * 8 / 160.0));
+        assertThat(frames).allSatisfy(frame -> {
+            assertThat(frame.path("streamSid").asText()).isEqualTo(twilio.streamSid);
+            byte[] payload = Base64.getDecoder().decode(frame.path("media").path("payload").asText());
+            assertThat(payload).hasSize(MuLaw.FRAME_BYTES);
+        });
+        assertThat(MuLaw.rms(Base64.getDecoder().decode(frames.get(0).path("media").path("payload").asText())))
+                .isGreaterThan(FakeSpeechEngine.LOUD_RMS);
+        assertThat(firstMark.path("streamSid").asText()).isEqualTo(twilio.streamSid);
+        assertThat(firstMark.path("mark").path("name").asText()).isNotBlank();
+        assertThat(handler.isBotTalking(twilio.streamSid)).isTrue();
+        // Twilio echoes the mark once the audio has played: the bot is done talking
+        twilio.echo(firstMark);
+        await().atMost(PATIENCE).until(() -> !handler.isBotTalking(twilio.streamSid));
+
+        // The caller asks for something long; its audio is sent but not played (no mark echoed) when the caller
+        // talks over it: the bridge clears Twilio's buffer.
+        int beforeLong = twilio.received.size();
+        twilio.say(ToneAudio.tone(600, 300));
+        twilio.say(ToneAudio.silence(400));
+        await().atMost(PATIENCE).until(() -> !twilio.since(beforeLong, "mark").isEmpty());
+        assertThat(handler.isBotTalking(twilio.streamSid)).isTrue();
+        int beforeBargeIn = twilio.received.size();
+        twilio.say(ToneAudio.tone(200, 300));
+        await().atMost(PATIENCE).until(() -> !twilio.since(beforeBargeIn, "clear").isEmpty());
+        assertThat(twilio.since(beforeBargeIn, "clear").get(0).path("streamSid").asText())
+                .isEqualTo(twilio.streamSid);
+        await().atMost(PATIENCE).until(() -> !handler.isBotTalking(twilio.streamSid));
+        // after a clear Twilio echoes the marks of the audio it dropped: they change nothing
+        twilio.since(beforeLong, "mark").forEach(twilio::echo);
+        assertThat(handler.isBotTalking(twilio.streamSid)).isFalse();
+
+        twilio.stop();
+        UUID callId = call.callId();
+        await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).until(() -> callEvents(callId).stream()
+                .anyMatch(event -> CallEvent.ENDED.equals(event.type())));
+        twilio.socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(10, TimeUnit.SECONDS);
+
+        List<CallEvent> events = callEvents(callId);
+        assertThat(events.get(0).type()).isEqualTo(CallEvent.STARTED);
+        assertThat(events.get(0).mode()).isEqualTo(CallMode.LEGACY.wireName());
+        CallEvent ended = events.get(events.size() - 1);
+        assertThat(ended.type()).isEqualTo(CallEvent.ENDED);
+        assertThat(ended.endReason()).isEqualTo("completed");
+        assertThat(events.stream().filter(event -> CallEvent.TRANSCRIPT.equals(event.type()))
+                .map(event -> event.speaker() + ": " + event.text()))
+                .containsSubsequence(CallEvent.CALLER + ": " + FIRST, CallEvent.AGENT + ": Echo: " + FIRST,
+                        CallEvent.CALLER + ": " + LONG, CallEvent.AGENT + ": Echo: " + LONG);
+
+        // integration-app keeps the call's transcript in the customer's conversation, in order, speakers right
+        List<String> expected = List.of("inbound: " + FIRST, "outbound: Echo: " + FIRST, "inbound: " + LONG,
+                "outbound: Echo: " + LONG);
+        await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(
+                conversationOf(line, call.from()).stream()
+                        .map(message -> message.path("direction").asText() + ": " + message.path("text").asText()))
+                .containsSubsequence(expected));
+    }
+
+    /** Twilio's side of a bidirectional Media Stream: what it sends, and what it received, in order. */
+    private static final class FakeTwilio implements WebSocket.Listener {
+
+        final String streamSid;
+        final String callSid;
+        final String accountSid;
+        final List<JsonNode> received = new CopyOnWriteArrayList<>();
+        volatile WebSocket socket;
+        private final StringBuilder partial = new StringBuilder();
+        private int sequence;
+        private int chunk;
+
+        FakeTwilio(String streamSid, String callSid, String accountSid) {
+            this.streamSid = streamSid;
+            this.callSid = callSid;
+            this.accountSid = accountSid;
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                received.add(PayloadJson.tree(partial.toString()));
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        /** What the bridge sent from the {@code index}th message on. */
+        List<JsonNode> from(int index) {
+            List<JsonNode> all = List.copyOf(received);
+            return all.subList(Math.min(index, all.size()), all.size());
+        }
+
+        /** The {@code event} messages the bridge sent from the {@code index}th message on. */
+        List<JsonNode> since(int index, String event) {
+            return from(index).stream().filter(message -> event.equals(message.path("event").asText())).toList();
+        }
+
+        void connected() {
+            ObjectNode message = PayloadJson.mapper().createObjectNode().put("event", "connected")
+                    .put("protocol", "Call").put("version", "1.0.0");
+            send(message);
+        }
+
+        void start() {
+            ObjectNode message = message("start");
+            ObjectNode start = message.putObject("start").put("streamSid", streamSid).put("accountSid", accountSid)
+                    .put("callSid", callSid);
+            start.putArray("tracks").add("inbound");
+            start.putObject("customParameters");
+            start.putObject("mediaFormat").put("encoding", "audio/x-mulaw").put("sampleRate", 8000)
+                    .put("channels", 1);
+            send(message);
+        }
+
+        /** The caller's audio, a media event per 20 ms frame (sent as fast as the socket takes them). */
+        void say(List<byte[]> frames) {
+            for (byte[] frame : frames) {
+                chunk++;
+                ObjectNode message = message("media");
+                message.putObject("media").put("track", "inbound").put("chunk", Integer.toString(chunk))
+                        .put("timestamp", Integer.toString(chunk * 20))
+                        .put("payload", Base64.getEncoder().encodeToString(frame));
+                send(message);
+            }
+        }
+
+        /** Tells the bridge the audio before {@code mark} has played, as Twilio does. */
+        void echo(JsonNode mark) {
+            ObjectNode message = message("mark");
+            message.putObject("mark").put("name", mark.path("mark").path("name").asText());
+            send(message);
+        }
+
+        void stop() {
+            ObjectNode message = message("stop");
+            message.putObject("stop").put("accountSid", accountSid).put("callSid", callSid);
+            send(message);
+        }
+
+        private ObjectNode message(String event) {
+            return PayloadJson.mapper().createObjectNode().put("event", event)
+                    .put("sequenceNumber", Integer.toString(++sequence)).put("streamSid", streamSid);
+        }
+
+        // java.net.http.WebSocket allows one send at a time: each waits for the previous
+        private synchronized void send(ObjectNode message) {
+            try {
+                socket.sendText(message.toString(), true).get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (Exception e) {
+                throw new IllegalStateException("Could not send " + message.path("event").asText(), e);
+            }
+        }
+    }
+}
