@@ -136,6 +136,14 @@ class PhoneCallsIT extends DashboardIntegrationTest {
                 .isEqualTo(conversation)));
         assertThat(api.get("/api/phone/calls/" + callId, registerTenant().accessToken()).status())
                 .as("another tenant's call").isEqualTo(404);
+
+        // a text reply cannot reach a phone call: it fails with a reason instead of waiting for ever
+        JsonClient.Answer reply = api.post("/api/messages", line.admin().accessToken(), json(Map.of(
+                "conversationId", conversation, "text", "We called you back?")));
+        assertThat(reply.status()).as(reply.raw().body()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.get("/api/messages/"
+                + reply.json().get("id").asText(), line.admin().accessToken()).json().get("errorCode").asText())
+                .isEqualTo("voice-no-text"));
     }
 
     @Test

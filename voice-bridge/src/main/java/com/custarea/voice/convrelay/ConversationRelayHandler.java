@@ -20,7 +20,7 @@ import com.custarea.voice.agent.AgentClient.AgentReply;
 import com.custarea.voice.calls.CallEventPublisher;
 import com.custarea.voice.calls.CallSession;
 import com.custarea.voice.calls.CallSessions;
-import com.custarea.voice.ws.CallSocketAttributes;
+import com.custarea.voice.ws.CallSocketHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.annotation.PreDestroy;
@@ -31,8 +31,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
-import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
  * The convrelay mode: Twilio ConversationRelay does the speech, the bridge exchanges text. Each final prompt of the
@@ -43,10 +41,9 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * its TwiML, e.g. to a human). Transcripts go to calls.events as the caller's and the agent's.
  */
 @Component
-public class ConversationRelayHandler extends TextWebSocketHandler {
+public class ConversationRelayHandler extends CallSocketHandler<ConversationRelayHandler.Relay> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConversationRelayHandler.class);
-    private static final String RELAY = "custarea.convrelay.relay";
     /** Splits after each run of whitespace: the tokens join back to the text exactly. */
     private static final Pattern WORDS = Pattern.compile("(?<=\\s)(?=\\S)");
     static final String SORRY = "Sorry, I am having trouble answering right now. Please try again in a moment.";
@@ -60,6 +57,7 @@ public class ConversationRelayHandler extends TextWebSocketHandler {
     public ConversationRelayHandler(CallSessions callSessions, CallEventPublisher events, AgentClient agent,
                                     @Value("${custarea.voice.convrelay.token-interval:0ms}") Duration tokenInterval,
                                     @Value("${custarea.voice.convrelay.agent-threads:32}") int agentThreads) {
+        super("ConversationRelay");
         this.callSessions = callSessions;
         this.events = events;
         this.agent = agent;
@@ -84,29 +82,12 @@ public class ConversationRelayHandler extends TextWebSocketHandler {
     }
 
     @Override
-    public void afterConnectionEstablished(WebSocketSession session) throws Exception {
-        Object call = session.getAttributes().get(CallSocketAttributes.CALL);
-        if (!(call instanceof CallSession callSession)) {
-            session.close(CloseStatus.POLICY_VIOLATION);
-            return;
-        }
-        session.getAttributes().put(RELAY, new Relay(callSession,
-                new ConcurrentWebSocketSessionDecorator(session, 5000, 512 * 1024)));
+    protected Relay open(CallSession call, WebSocketSession twilio) {
+        return new Relay(call, twilio);
     }
 
     @Override
-    protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-        Relay relay = (Relay) session.getAttributes().get(RELAY);
-        if (relay == null) {
-            return;
-        }
-        JsonNode event;
-        try {
-            event = PayloadJson.tree(message.getPayload());
-        } catch (RuntimeException e) {
-            LOG.warn("Call {}: ConversationRelay sent something that is not JSON", relay.call.callId());
-            return;
-        }
+    protected void onMessage(Relay relay, JsonNode event) {
         switch (event.path("type").asText()) {
             case "setup" -> relay.setup(event);
             case "prompt" -> {
@@ -125,19 +106,13 @@ public class ConversationRelayHandler extends TextWebSocketHandler {
     }
 
     @Override
-    public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-        String reason = status.getCode() == CloseStatus.NO_CLOSE_FRAME.getCode() ? "socket_lost" : "completed";
-        Relay relay = (Relay) session.getAttributes().get(RELAY);
+    protected void onClosed(CallSession call, Relay relay, CloseStatus status) {
+        String reason = closeReason(status);
         if (relay != null) {
             relay.end(reason);
-        } else if (session.getAttributes().get(CallSocketAttributes.CALL) instanceof CallSession call) {
+        } else {
             callSessions.end(call, reason);
         }
-    }
-
-    @Override
-    public void handleTransportError(WebSocketSession session, Throwable exception) {
-        LOG.debug("The ConversationRelay socket {} failed: {}", session.getId(), exception.toString());
     }
 
     @PreDestroy
@@ -150,8 +125,8 @@ public class ConversationRelayHandler extends TextWebSocketHandler {
         return List.of(WORDS.split(text));
     }
 
-    /** One call's relay session. */
-    private final class Relay {
+    /** One call's relay session (package-private: it is the handler's type argument). */
+    final class Relay {
 
         private final CallSession call;
         private final WebSocketSession twilio;

@@ -7,7 +7,6 @@ import java.util.Base64;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +28,7 @@ import com.custarea.voice.speech.SpeechEngine.Recognition;
 import com.custarea.voice.speech.SpeechEngine.RecognitionListener;
 import com.custarea.voice.speech.SpeechEngine.Synthesis;
 import com.custarea.voice.speech.SpeechEngine.SynthesisListener;
-import com.custarea.voice.ws.CallSocketAttributes;
+import com.custarea.voice.ws.CallSocketHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.annotation.PreDestroy;
@@ -39,15 +38,13 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
-import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
  * The legacy mode: Twilio Media Streams in, our speech engine and the AI agent in the middle, synthesized μ-law frames
  * and marks back, with barge-in when the caller talks over the bot.
  */
 @Component
-public class MediaStreamHandler extends TextWebSocketHandler {
+public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.LegacyCall> {
 
     private static final Logger LOG = LoggerFactory.getLogger(MediaStreamHandler.class);
     // a sentence ends at . ! ? or … followed by space: the bot starts speaking after the first, not the last
@@ -68,10 +65,12 @@ public class MediaStreamHandler extends TextWebSocketHandler {
             return thread;
         }
     });
-    private final Map<String, LegacyCall> streams = new ConcurrentHashMap<>();
+    /** The open streams, for {@link #isBotTalking}. */
+    private final Set<LegacyCall> streams = ConcurrentHashMap.newKeySet();
 
     public MediaStreamHandler(CallSessions callSessions, CallEventPublisher events, AgentClient agent,
                               SpeechEngine speech) {
+        super("Twilio");
         this.callSessions = callSessions;
         this.events = events;
         this.agent = agent;
@@ -79,24 +78,15 @@ public class MediaStreamHandler extends TextWebSocketHandler {
     }
 
     @Override
-    public void afterConnectionEstablished(WebSocketSession session) throws IOException {
-        if (!(session.getAttributes().get(CallSocketAttributes.CALL) instanceof CallSession call)) {
-            // the handshake claims the session; without one the socket did not come through it
-            session.close(CloseStatus.POLICY_VIOLATION);
-            return;
-        }
-        streams.put(session.getId(), new LegacyCall(call,
-                new ConcurrentWebSocketSessionDecorator(session, 5000, 512 * 1024)));
+    protected LegacyCall open(CallSession call, WebSocketSession out) {
+        LegacyCall stream = new LegacyCall(call, out);
+        streams.add(stream);
+        return stream;
     }
 
     @Override
-    protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-        LegacyCall stream = streams.get(session.getId());
-        if (stream == null) {
-            return;
-        }
+    protected void onMessage(LegacyCall stream, JsonNode event) {
         try {
-            JsonNode event = PayloadJson.tree(message.getPayload());
             switch (event.path("event").asText()) {
                 case "connected" -> LOG.debug("Media stream of call {} connected", stream.call.callId());
                 case "start" -> stream.start(event);
@@ -114,14 +104,8 @@ public class MediaStreamHandler extends TextWebSocketHandler {
     }
 
     @Override
-    public void handleTransportError(WebSocketSession session, Throwable exception) {
-        LOG.debug("Media stream transport error", exception);
-    }
-
-    @Override
-    public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-        LegacyCall stream = streams.remove(session.getId());
-        if (stream != null) {
+    protected void onClosed(CallSession call, LegacyCall stream, CloseStatus status) {
+        if (stream != null && streams.remove(stream)) {
             // a no-op after stop or a handoff: the call is already over
             stream.finish("socket_lost", false);
         }
@@ -129,7 +113,7 @@ public class MediaStreamHandler extends TextWebSocketHandler {
 
     /** Whether the bot of the stream {@code streamSid} is talking: synthesizing, or audio Twilio has not played. */
     boolean isBotTalking(String streamSid) {
-        return streams.values().stream().filter(stream -> streamSid.equals(stream.streamSid))
+        return streams.stream().filter(stream -> streamSid.equals(stream.streamSid))
                 .anyMatch(LegacyCall::isTalking);
     }
 
@@ -146,8 +130,11 @@ public class MediaStreamHandler extends TextWebSocketHandler {
         agentCalls.shutdownNow();
     }
 
-    /** One call's media stream: its recognition, the agent's turns, and what the bot is saying. */
-    private final class LegacyCall implements RecognitionListener {
+    /**
+     * One call's media stream: its recognition, the agent's turns, and what the bot is saying (package-private: it is
+     * the handler's type argument).
+     */
+    final class LegacyCall implements RecognitionListener {
 
         private final CallSession call;
         private final WebSocketSession out;

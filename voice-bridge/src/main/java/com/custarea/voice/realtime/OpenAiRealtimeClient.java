@@ -3,14 +3,13 @@ package com.custarea.voice.realtime;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.custarea.schemas.PayloadJson;
+import com.custarea.voice.ws.WholeTextListener;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,11 +40,16 @@ public final class OpenAiRealtimeClient {
     private final AtomicBoolean failed = new AtomicBoolean();
     /** The last send (at first the opening): each send goes after it. */
     private CompletableFuture<WebSocket> tail;
-    /** The socket once open. */
-    private volatile WebSocket socket;
+    /** The JDK's listener: joins the frames of a message; also holds the socket once open. */
+    private final WholeTextListener frames;
 
     private OpenAiRealtimeClient(Listener listener) {
         this.listener = listener;
+        this.frames = new WholeTextListener(this::deliver, (statusCode, reason) -> {
+            if (!closed.get()) {
+                fail(new IllegalStateException("OpenAI Realtime closed the socket: " + statusCode + " " + reason));
+            }
+        }, this::fail);
     }
 
     /**
@@ -58,7 +62,7 @@ public final class OpenAiRealtimeClient {
         CompletableFuture<WebSocket> opening = http.newWebSocketBuilder()
                 .header("Authorization", "Bearer " + apiKey)
                 .connectTimeout(connectTimeout)
-                .buildAsync(uri, client.new Frames());
+                .buildAsync(uri, client.frames);
         synchronized (client.sendLock) {
             client.tail = opening;
         }
@@ -99,7 +103,7 @@ public final class OpenAiRealtimeClient {
             last = tail;
         }
         last.whenComplete((socket, error) -> {
-            WebSocket open = socket != null ? socket : this.socket;
+            WebSocket open = socket != null ? socket : frames.socket();
             if (open == null) {
                 return;
             }
@@ -131,68 +135,19 @@ public final class OpenAiRealtimeClient {
         }
     }
 
-    /** The JDK's listener: joins the frames of a message, parses it and hands it over, one message at a time. */
-    private final class Frames implements WebSocket.Listener {
-
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            socket = webSocket;
-            webSocket.request(1);
+    /** Parses a whole message and hands it over; called by the JDK one message at a time. */
+    private void deliver(String message) {
+        JsonNode event;
+        try {
+            event = PayloadJson.tree(message);
+        } catch (RuntimeException e) {
+            LOG.warn("OpenAI Realtime sent something that is not JSON: {}", e.getMessage());
+            return;
         }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            String message = null;
-            if (last && partial.length() == 0) {
-                message = data.toString();
-            } else {
-                partial.append(data);
-                if (last) {
-                    message = partial.toString();
-                    partial.setLength(0);
-                }
-            }
-            if (message != null) {
-                deliver(message);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            if (!closed.get()) {
-                fail(new IllegalStateException("OpenAI Realtime closed the socket: " + statusCode + " " + reason));
-            }
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            fail(error);
-        }
-
-        private void deliver(String message) {
-            JsonNode event;
-            try {
-                event = PayloadJson.tree(message);
-            } catch (RuntimeException e) {
-                LOG.warn("OpenAI Realtime sent something that is not JSON: {}", e.getMessage());
-                return;
-            }
-            try {
-                listener.onEvent(event);
-            } catch (RuntimeException e) {
-                LOG.error("Handling the Realtime event {} failed", event.path("type").asText(), e);
-            }
+        try {
+            listener.onEvent(event);
+        } catch (RuntimeException e) {
+            LOG.error("Handling the Realtime event {} failed", event.path("type").asText(), e);
         }
     }
 }

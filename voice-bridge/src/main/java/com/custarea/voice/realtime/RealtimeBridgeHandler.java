@@ -20,7 +20,7 @@ import com.custarea.voice.calls.CallEventPublisher;
 import com.custarea.voice.calls.CallSession;
 import com.custarea.voice.calls.CallSessions;
 import com.custarea.voice.lines.VoiceLine;
-import com.custarea.voice.ws.CallSocketAttributes;
+import com.custarea.voice.ws.CallSocketHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,8 +32,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
-import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
  * The realtime mode: a call's Twilio Media Stream bridged to the OpenAI Realtime API. The caller's μ-law goes to the
@@ -46,10 +44,9 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * end it ({@code end_call}): it says its goodbye, and once Twilio has played it the bridge closes the stream.
  */
 @Component
-public class RealtimeBridgeHandler extends TextWebSocketHandler {
+public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandler.Bridge> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RealtimeBridgeHandler.class);
-    private static final String BRIDGE = "custarea.realtime.bridge";
     /** μ-law at 8 kHz: one byte a sample, 8 bytes a millisecond. */
     private static final int BYTES_PER_MS = 8;
     static final String DEFAULT_URL = "wss://api.openai.com/v1/realtime?model=gpt-realtime";
@@ -86,6 +83,7 @@ public class RealtimeBridgeHandler extends TextWebSocketHandler {
                                  @Value("${custarea.voice.openai.transcription-model:gpt-4o-mini-transcribe}")
                                  String transcriptionModel,
                                  @Value("${custarea.voice.openai.goodbye-timeout:20s}") Duration goodbyeTimeout) {
+        super("Twilio");
         this.callSessions = callSessions;
         this.events = events;
         this.realtimeUri = URI.create(realtimeUrl);
@@ -96,29 +94,12 @@ public class RealtimeBridgeHandler extends TextWebSocketHandler {
     }
 
     @Override
-    public void afterConnectionEstablished(WebSocketSession session) throws Exception {
-        Object call = session.getAttributes().get(CallSocketAttributes.CALL);
-        if (!(call instanceof CallSession callSession)) {
-            session.close(CloseStatus.POLICY_VIOLATION);
-            return;
-        }
-        session.getAttributes().put(BRIDGE, new Bridge(callSession,
-                new ConcurrentWebSocketSessionDecorator(session, 5000, 512 * 1024)));
+    protected Bridge open(CallSession call, WebSocketSession twilio) {
+        return new Bridge(call, twilio);
     }
 
     @Override
-    protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-        Bridge bridge = (Bridge) session.getAttributes().get(BRIDGE);
-        if (bridge == null) {
-            return;
-        }
-        JsonNode event;
-        try {
-            event = PayloadJson.tree(message.getPayload());
-        } catch (RuntimeException e) {
-            LOG.warn("Call {}: Twilio sent something that is not JSON", bridge.call.callId());
-            return;
-        }
+    protected void onMessage(Bridge bridge, JsonNode event) {
         switch (event.path("event").asText()) {
             case "connected" -> LOG.debug("Call {}: media stream connected", bridge.call.callId());
             case "start" -> bridge.start(event);
@@ -131,19 +112,13 @@ public class RealtimeBridgeHandler extends TextWebSocketHandler {
     }
 
     @Override
-    public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-        String reason = status.getCode() == CloseStatus.NO_CLOSE_FRAME.getCode() ? "socket_lost" : "completed";
-        Bridge bridge = (Bridge) session.getAttributes().get(BRIDGE);
+    protected void onClosed(CallSession call, Bridge bridge, CloseStatus status) {
+        String reason = closeReason(status);
         if (bridge != null) {
             bridge.end(reason, null);
-        } else if (session.getAttributes().get(CallSocketAttributes.CALL) instanceof CallSession call) {
+        } else {
             callSessions.end(call, reason);
         }
-    }
-
-    @Override
-    public void handleTransportError(WebSocketSession session, Throwable exception) {
-        LOG.debug("The Twilio media socket {} failed: {}", session.getId(), exception.toString());
     }
 
     @PreDestroy
@@ -220,8 +195,11 @@ public class RealtimeBridgeHandler extends TextWebSocketHandler {
         return PayloadJson.mapper().createObjectNode().put("type", type);
     }
 
-    /** One call: its Twilio stream, its model session, and what of the model's audio the caller has heard. */
-    private final class Bridge implements OpenAiRealtimeClient.Listener {
+    /**
+     * One call: its Twilio stream, its model session, and what of the model's audio the caller has heard
+     * (package-private: it is the handler's type argument).
+     */
+    final class Bridge implements OpenAiRealtimeClient.Listener {
 
         private final CallSession call;
         private final WebSocketSession twilio;

@@ -50,7 +50,7 @@ class ConversationRelayIT extends VoiceBridgeIntegrationTest {
         var call = call(line);
         assertThat(call.twiml()).contains("<ConversationRelay");
         FakeConversationRelay twilio = new FakeConversationRelay();
-        connect(call, twilio);
+        connect(call, twilio.listener);
         twilio.setup(call.callSid(), line.accountSid(), call.from(), line.phoneNumber());
         List<String> expected = new ArrayList<>(List.of("started"));
         String greeting = line.greeting();
@@ -114,7 +114,7 @@ class ConversationRelayIT extends VoiceBridgeIntegrationTest {
         VoiceLine line = newLine(CallMode.CONVRELAY);
         var call = call(line);
         FakeConversationRelay twilio = new FakeConversationRelay();
-        connect(call, twilio);
+        connect(call, twilio.listener);
         twilio.setup(call.callSid(), line.accountSid(), call.from(), line.phoneNumber());
         int first = twilio.tokenCount();
         twilio.prompt("Hello");

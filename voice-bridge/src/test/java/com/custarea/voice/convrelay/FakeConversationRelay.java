@@ -1,31 +1,31 @@
 package com.custarea.voice.convrelay;
 
 import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import com.custarea.schemas.PayloadJson;
+import com.custarea.voice.ws.WholeTextListener;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Twilio's side of a ConversationRelay session, for tests: sends its messages and records the bridge's. */
-final class FakeConversationRelay implements WebSocket.Listener {
+final class FakeConversationRelay {
 
     private final List<JsonNode> received = new CopyOnWriteArrayList<>();
-    private final StringBuilder partial = new StringBuilder();
     private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "fake-conversation-relay");
         thread.setDaemon(true);
         return thread;
     });
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
-    private volatile WebSocket socket;
+    /** Twilio's end of the socket, to connect with. */
+    final WholeTextListener listener = new WholeTextListener(message -> received.add(PayloadJson.tree(message)),
+            (statusCode, reason) -> closed.complete(statusCode), error -> closed.completeExceptionally(error));
 
     void setup(String callSid, String accountSid, String from, String to) {
         ObjectNode setup = message("setup").put("sessionId", "VX" + Long.toHexString(System.nanoTime()))
@@ -51,7 +51,7 @@ final class FakeConversationRelay implements WebSocket.Listener {
 
     /** Closes the socket as ConversationRelay does when the call is over. */
     void close() {
-        sender.submit(() -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS));
+        sender.submit(() -> listener.socket().sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS));
     }
 
     /** The bridge's messages of {@code type}, in order. */
@@ -80,40 +80,6 @@ final class FakeConversationRelay implements WebSocket.Listener {
         return text.toString();
     }
 
-    @Override
-    public void onOpen(WebSocket webSocket) {
-        socket = webSocket;
-        webSocket.request(1);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            received.add(PayloadJson.tree(partial.toString()));
-            partial.setLength(0);
-        }
-        webSocket.request(1);
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-        webSocket.request(1);
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        closed.complete(statusCode);
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        closed.completeExceptionally(error);
-    }
-
     private static ObjectNode message(String type) {
         return PayloadJson.mapper().createObjectNode().put("type", type);
     }
@@ -121,6 +87,6 @@ final class FakeConversationRelay implements WebSocket.Listener {
     /** Sends in order, one at a time, off the listener's thread. */
     private void send(ObjectNode message) {
         String text = PayloadJson.write(message);
-        sender.submit(() -> socket.sendText(text, true).get(5, TimeUnit.SECONDS));
+        sender.submit(() -> listener.socket().sendText(text, true).get(5, TimeUnit.SECONDS));
     }
 }

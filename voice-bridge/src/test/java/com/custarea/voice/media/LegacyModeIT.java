@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +19,7 @@ import com.custarea.voice.calls.CallSessions;
 import com.custarea.voice.lines.VoiceLine;
 import com.custarea.voice.speech.FakeSpeechEngine;
 import com.custarea.voice.support.VoiceBridgeIntegrationTest;
+import com.custarea.voice.ws.WholeTextListener;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
@@ -50,7 +50,7 @@ class LegacyModeIT extends VoiceBridgeIntegrationTest {
         var call = call(line);
         FakeTwilio twilio = new FakeTwilio("MZ" + UUID.randomUUID().toString().replace("-", ""), call.callSid(),
                 line.accountSid());
-        twilio.socket = connect(call, twilio);
+        twilio.socket = connect(call, twilio.listener);
         twilio.connected();
         twilio.start();
 
@@ -132,14 +132,14 @@ class LegacyModeIT extends VoiceBridgeIntegrationTest {
     }
 
     /** Twilio's side of a bidirectional Media Stream: what it sends, and what it received, in order. */
-    private static final class FakeTwilio implements WebSocket.Listener {
+    private static final class FakeTwilio {
 
         final String streamSid;
         final String callSid;
         final String accountSid;
         final List<JsonNode> received = new CopyOnWriteArrayList<>();
+        final WholeTextListener listener = new WholeTextListener(message -> received.add(PayloadJson.tree(message)));
         volatile WebSocket socket;
-        private final StringBuilder partial = new StringBuilder();
         private int sequence;
         private int chunk;
 
@@ -147,17 +147,6 @@ class LegacyModeIT extends VoiceBridgeIntegrationTest {
             this.streamSid = streamSid;
             this.callSid = callSid;
             this.accountSid = accountSid;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                received.add(PayloadJson.tree(partial.toString()));
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
         }
 
         /** What the bridge sent from the {@code index}th message on. */

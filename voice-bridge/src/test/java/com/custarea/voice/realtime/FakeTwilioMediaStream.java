@@ -1,11 +1,9 @@
 package com.custarea.voice.realtime;
 
 import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.custarea.schemas.PayloadJson;
+import com.custarea.voice.ws.WholeTextListener;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -22,7 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * (here: the first {@link #echoMarks(int) n} at once, the others held until a {@code clear}, which echoes them, as
  * Twilio does for the marks of the audio it flushed).
  */
-final class FakeTwilioMediaStream implements WebSocket.Listener {
+final class FakeTwilioMediaStream {
 
     final String streamSid = "MZ" + Long.toHexString(System.nanoTime()) + "0000000000000000";
     private final List<JsonNode> received = new CopyOnWriteArrayList<>();
@@ -31,14 +30,15 @@ final class FakeTwilioMediaStream implements WebSocket.Listener {
     private final AtomicInteger marksToEcho = new AtomicInteger(Integer.MAX_VALUE);
     private final AtomicInteger sequence = new AtomicInteger();
     private final AtomicInteger chunk = new AtomicInteger();
-    private final StringBuilder partial = new StringBuilder();
     private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "fake-twilio-media");
         thread.setDaemon(true);
         return thread;
     });
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
-    private volatile WebSocket socket;
+    /** Twilio's end of the socket, to connect with. */
+    final WholeTextListener listener = new WholeTextListener(this::receive,
+            (statusCode, reason) -> closed.complete(statusCode), error -> closed.completeExceptionally(error));
 
     /** From now on, echo only the next {@code count} marks (the others wait for a clear). */
     void echoMarks(int count) {
@@ -103,67 +103,38 @@ final class FakeTwilioMediaStream implements WebSocket.Listener {
         return List.copyOf(echoed);
     }
 
-    @Override
-    public void onOpen(WebSocket webSocket) {
-        socket = webSocket;
-        webSocket.request(1);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            JsonNode message = PayloadJson.tree(partial.toString());
-            partial.setLength(0);
-            received.add(message);
-            switch (message.path("event").asText()) {
-                case "mark" -> {
-                    String name = message.path("mark").path("name").asText();
-                    if (marksToEcho.getAndDecrement() > 0) {
-                        echo(name);
-                    } else {
-                        synchronized (held) {
-                            held.add(name);
-                        }
-                    }
-                }
-                case "clear" -> {
-                    List<String> flushed;
-                    synchronized (held) {
-                        flushed = List.copyOf(held);
-                        held.clear();
-                    }
-                    flushed.forEach(this::echo);
-                }
-                default -> {
-                    // recorded
-                }
-            }
-        }
-        webSocket.request(1);
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-        webSocket.request(1);
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        closed.complete(statusCode);
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        closed.completeExceptionally(error);
-    }
-
     /** Closes the socket as Twilio does after a stop. */
     void close() {
-        sender.submit(() -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS));
+        sender.submit(() -> listener.socket().sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS));
+    }
+
+    /** Records a message of the bridge, and echoes or holds its marks as Twilio would. */
+    private void receive(String text) {
+        JsonNode message = PayloadJson.tree(text);
+        received.add(message);
+        switch (message.path("event").asText()) {
+            case "mark" -> {
+                String name = message.path("mark").path("name").asText();
+                if (marksToEcho.getAndDecrement() > 0) {
+                    echo(name);
+                } else {
+                    synchronized (held) {
+                        held.add(name);
+                    }
+                }
+            }
+            case "clear" -> {
+                List<String> flushed;
+                synchronized (held) {
+                    flushed = List.copyOf(held);
+                    held.clear();
+                }
+                flushed.forEach(this::echo);
+            }
+            default -> {
+                // recorded
+            }
+        }
     }
 
     private void echo(String name) {
@@ -181,6 +152,6 @@ final class FakeTwilioMediaStream implements WebSocket.Listener {
     /** Sends in order, one at a time (the JDK's WebSocket takes one send at a time), off the listener's thread. */
     private void send(ObjectNode message) {
         String text = PayloadJson.write(message);
-        sender.submit(() -> socket.sendText(text, true).get(5, TimeUnit.SECONDS));
+        sender.submit(() -> listener.socket().sendText(text, true).get(5, TimeUnit.SECONDS));
     }
 }

@@ -48,7 +48,7 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
         int before = openai.connections().size();
         FakeTwilioMediaStream twilio = new FakeTwilioMediaStream();
         twilio.echoMarks(1); // Twilio has played the first frame of the answer when the caller talks over it
-        connect(call, twilio);
+        connect(call, twilio.listener);
         twilio.connected();
         twilio.start(call.callSid(), line.accountSid());
 
@@ -145,7 +145,7 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
         var call = call(line);
         int before = openai.connections().size();
         FakeTwilioMediaStream twilio = new FakeTwilioMediaStream();
-        connect(call, twilio);
+        connect(call, twilio.listener);
         twilio.connected();
         twilio.start(call.callSid(), line.accountSid());
         await().atMost(WAIT).until(() -> openai.connections().size() > before);
@@ -167,7 +167,7 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
         var call = call(line);
         int before = openai.connections().size();
         FakeTwilioMediaStream twilio = new FakeTwilioMediaStream();
-        connect(call, twilio);
+        connect(call, twilio.listener);
         twilio.connected();
         twilio.start(call.callSid(), line.accountSid());
         await().atMost(WAIT).until(() -> openai.connections().size() > before);
