@@ -15,7 +15,9 @@ import java.util.function.Supplier;
 
 import com.custarea.app.security.JwtKeys;
 import com.custarea.routes.ai.AiAgents;
+import com.custarea.routes.ai.kb.KnowledgeSearch;
 import com.custarea.routes.calls.VoiceAnswers;
+import com.custarea.routes.calls.VoiceLineAccounts;
 import com.custarea.routes.channels.ChannelRegistry;
 import com.custarea.routes.channels.ChannelSettings;
 import com.custarea.routes.support.ProblemException;
@@ -45,19 +47,25 @@ public class VoiceBridgeController {
     public static final String BASE = "/api/internal/voice";
     /** Where the embedded mode keeps the bridge's token, for a bridge started on the same data folder. */
     public static final String TOKEN_FILE = "voice-bridge.token";
+    private static final int KNOWLEDGE_PASSAGES = 3;
 
     private final ChannelRegistry channels;
     private final AiAgents agents;
     private final VoiceAnswers answers;
+    private final VoiceLineAccounts accounts;
+    private final KnowledgeSearch search;
     private final byte[] token;
 
     public VoiceBridgeController(ChannelRegistry channels, AiAgents agents, VoiceAnswers answers,
+                                 VoiceLineAccounts accounts, KnowledgeSearch search,
                                  @Value("${custarea.voice.bridge-token:}") String token,
                                  @Value("${custarea.embedded.postgres.active:false}") boolean embedded,
                                  @Value("${custarea.data-dir:./data}") String dataDir) {
         this.channels = channels;
         this.agents = agents;
         this.answers = answers;
+        this.accounts = accounts;
+        this.search = search;
         String effective = token;
         if (token.isBlank() && embedded) {
             // the embedded mode shares a generated token with a voice bridge started beside it on the same folder
@@ -78,7 +86,7 @@ public class VoiceBridgeController {
         return answer(authorization, () -> {
             ChannelSettings line = channels.findByAddress(Channel.VOICE, TwilioAccount.PHONE_NUMBER, number)
                     .orElseThrow(() -> ProblemException.notFound("No voice line has the number " + number));
-            Optional<TwilioAccount> account = TwilioAccount.of(line, channels);
+            Optional<TwilioAccount> account = accounts.of(line);
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("tenantId", line.tenantId());
             view.put("channelId", line.id());
@@ -113,6 +121,34 @@ public class VoiceBridgeController {
             view.put("handoff", answer.handoff());
             view.put("handoffReason", answer.handoffReason());
             return view;
+        });
+    }
+
+    /** The agent's knowledge-base passages for a question (the realtime mode's search tool). */
+    @PostMapping(path = BASE + "/knowledge", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<String> knowledge(@RequestHeader(value = "Authorization", required = false)
+                                            String authorization, @RequestBody String body) {
+        return answer(authorization, () -> {
+            JsonNode request = PayloadJson.tree(body);
+            UUID tenantId = uuid(request, "tenantId");
+            UUID channelId = uuid(request, "channelId");
+            String query = request.path("query").asText("");
+            if (query.isBlank() || query.length() > 1000) {
+                throw ProblemException.badRequest("query must be 1 to 1000 characters", List.of());
+            }
+            channels.find(tenantId, channelId).filter(channel -> channel.type() == Channel.VOICE)
+                    .orElseThrow(() -> ProblemException.notFound("No voice line " + channelId));
+            List<Map<String, Object>> passages = agents.forChannel(tenantId, channelId)
+                    .map(agent -> search.search(tenantId, agent.id(), query, KNOWLEDGE_PASSAGES)).orElse(List.of())
+                    .stream().map(hit -> {
+                        Map<String, Object> passage = new LinkedHashMap<>();
+                        passage.put("source", hit.heading() == null ? hit.title() : hit.title() + ", "
+                                + hit.heading());
+                        passage.put("text", hit.text());
+                        return passage;
+                    }).toList();
+            return Map.of("passages", passages);
         });
     }
 

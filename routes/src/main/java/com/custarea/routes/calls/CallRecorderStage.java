@@ -130,18 +130,7 @@ public class CallRecorderStage implements BatchStage<CallEvent> {
                         where.conversationId()).addValue("contact", where.contactId())
                 .addValue("sid", event.callSid()).addValue("direction", event.direction())
                 .addValue("mode", event.mode()).addValue("from", event.from()).addValue("to", event.to()));
-        if (where.contactCreated()) {
-            output.add(OutgoingRecord.of(Topics.CONVERSATION_EVENTS, ConversationEvent.ofContact(
-                    DeterministicIds.of("contact.created", where.contactId()), event.tenantId(),
-                    event.correlationId(), ConversationEventType.CONTACT_CREATED, where.contactId(), null)));
-        }
-        if (where.conversationCreated()) {
-            output.add(OutgoingRecord.of(Topics.CONVERSATION_EVENTS, new ConversationEvent(
-                    DeterministicIds.of("conversation.created", where.conversationId()), event.tenantId(),
-                    event.occurredAt(), ConversationEvent.SCHEMA_VERSION, event.correlationId(),
-                    ConversationEventType.CONVERSATION_CREATED, where.conversationId(), where.contactId(),
-                    Channel.VOICE, event.channelId(), null, null, null, null)));
-        }
+        output.addAll(conversations.announcements(line, where, event.correlationId()));
         return call(event).orElseThrow();
     }
 

@@ -14,6 +14,7 @@ import java.util.UUID;
 import com.custarea.routes.channels.ChannelRegistry;
 import com.custarea.routes.channels.ChannelSettings;
 import com.custarea.routes.contacts.ContactService;
+import com.custarea.routes.support.EventPublisher;
 import com.custarea.routes.support.ProblemException;
 import com.custarea.routes.twilio.TwilioAccount;
 import com.custarea.routes.twilio.TwilioRestClients;
@@ -43,11 +44,15 @@ public class PhoneCalls {
     private final ContactService contacts;
     private final CallConversations conversations;
     private final TwilioRestClients twilio;
+    private final EventPublisher publisher;
+    private final VoiceLineAccounts accounts;
     private final String bridgeUrl;
 
     public PhoneCalls(NamedParameterJdbcTemplate jdbc, ChannelRegistry channels, ContactService contacts,
-                      CallConversations conversations, TwilioRestClients twilio,
-                      @Value("${custarea.voice.bridge-public-url:}") String bridgeUrl) {
+                      CallConversations conversations, TwilioRestClients twilio, EventPublisher publisher,
+                      VoiceLineAccounts accounts, @Value("${custarea.voice.bridge-public-url:}") String bridgeUrl) {
+        this.accounts = accounts;
+        this.publisher = publisher;
         this.jdbc = jdbc;
         this.channels = channels;
         this.contacts = contacts;
@@ -68,7 +73,7 @@ public class PhoneCalls {
                 .identifiers().stream().filter(identifier -> identifier.type() == IdentifierType.PHONE)
                 .map(ContactIdentifier::value).findFirst()
                 .orElseThrow(() -> ProblemException.badRequest("The contact has no phone number", List.of()));
-        TwilioAccount account = TwilioAccount.of(line, channels).orElseThrow(() -> ProblemException.badRequest(
+        TwilioAccount account = accounts.of(line).orElseThrow(() -> ProblemException.badRequest(
                 "The voice line has no Twilio account (accountSid and auth token) to call with", List.of()));
         if (bridgeUrl.isBlank()) {
             throw new ProblemException(503, "voice-bridge-unknown", "Service unavailable", "Set "
@@ -92,6 +97,7 @@ public class PhoneCalls {
         }
         UUID id = callId(call.getSid());
         CallConversations.CallConversation where = conversations.of(line, call.getSid(), to);
+        publisher.publish(conversations.announcements(line, where, "call-" + id));
         jdbc.update("""
                 INSERT INTO calls (id, tenant_id, channel_id, conversation_id, contact_id, call_sid, direction, mode,
                                    from_number, to_number, status)

@@ -52,6 +52,8 @@ public class VoiceAnswers {
             return new VoiceAnswer(TO_THE_TEAM, true, "the AI agent is off on this line");
         }
         CallConversations.CallConversation where = conversations.of(line, callSid, customerNumber);
+        // the first answer of a call may come before the recorder has seen the call start
+        publisher.publish(conversations.announcements(line, where, "call-" + callId));
         AiRequest request = new AiRequest(UUID.randomUUID(), tenantId, Instant.now(), AiRequest.SCHEMA_VERSION,
                 "call-" + callId, where.conversationId(), null, where.contactId(), Channel.VOICE, channelId,
                 utterance);

@@ -19,14 +19,14 @@ import org.springframework.stereotype.Component;
 
 /**
  * The tenant's AI agent through integration-app's internal voice API: the same agent, knowledge base and tools as
- * the text channels, in the call's conversation. When integration-app cannot answer, the caller hears an apology and
- * is handed to a human rather than silence.
+ * the text channels, in the call's conversation. When integration-app cannot answer (a restart, a timeout), the
+ * caller hears an apology and may say it again, rather than silence or a hung-up call.
  */
 @Component
 public class HttpAgentClient implements AgentClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpAgentClient.class);
-    static final String APOLOGY = "Sorry, I cannot answer that right now. Let me get someone from the team.";
+    static final String APOLOGY = "Sorry, I did not catch that. Could you say it again?";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String appBaseUrl;
@@ -39,6 +39,31 @@ public class HttpAgentClient implements AgentClient {
         this.appBaseUrl = appBaseUrl.replaceAll("/+$", "");
         this.token = token;
         this.timeout = timeout;
+    }
+
+    @Override
+    public String searchKnowledge(CallSession call, String query) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tenantId", call.tenantId());
+        body.put("channelId", call.line().channelId());
+        body.put("query", query);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(appBaseUrl + "/api/internal/voice/knowledge"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString(PayloadJson.write(body)))
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                return response.body();
+            }
+            LOG.warn("integration-app answered {} to a knowledge search of call {}", response.statusCode(),
+                    call.callId());
+        } catch (IOException e) {
+            LOG.warn("The knowledge base of call {} could not be reached", call.callId(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "{\"passages\":[],\"error\":\"the knowledge base is not available right now\"}";
     }
 
     @Override
@@ -58,17 +83,17 @@ public class HttpAgentClient implements AgentClient {
             if (response.statusCode() != 200) {
                 LOG.warn("integration-app answered {} for call {}: {}", response.statusCode(), call.callId(),
                         response.body());
-                return new AgentReply(APOLOGY, true, "the agent could not answer (" + response.statusCode() + ")");
+                return new AgentReply(APOLOGY, false, null);
             }
             JsonNode answer = PayloadJson.tree(response.body());
             return new AgentReply(answer.path("text").asText(""), answer.path("handoff").asBoolean(false),
                     answer.hasNonNull("handoffReason") ? answer.get("handoffReason").asText() : null);
         } catch (IOException e) {
             LOG.warn("The agent of call {} could not be reached", call.callId(), e);
-            return new AgentReply(APOLOGY, true, "the agent could not be reached");
+            return new AgentReply(APOLOGY, false, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new AgentReply(APOLOGY, true, "interrupted");
+            return new AgentReply(APOLOGY, false, null);
         }
     }
 }

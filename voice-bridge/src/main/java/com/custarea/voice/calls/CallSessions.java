@@ -56,26 +56,54 @@ public class CallSessions {
      * Opens the session of a call Twilio has just put through to us; the same CallSid again (Twilio retried its
      * webhook) gets the same session. Refused with {@link CallLimitException} when the tenant is at its limit.
      */
-    public synchronized CallSession open(VoiceLine line, String callSid, String from, String to, String direction,
-                                         CallMode mode) {
-        CallSession existing = byCallSid.get(callSid);
-        if (existing != null && !existing.isEnded()) {
-            return existing;
+    public CallSession open(VoiceLine line, String callSid, String from, String to, String direction,
+                            CallMode mode) {
+        CallSession call;
+        synchronized (this) {
+            CallSession existing = byCallSid.get(callSid);
+            if (existing != null && !existing.isEnded()) {
+                return existing;
+            }
+            long active = bySessionId.values().stream().filter(open -> open.tenantId().equals(line.tenantId()))
+                    .count();
+            if (active >= maxCallsPerTenant) {
+                throw new CallLimitException("The tenant has " + active + " calls on the line, its limit");
+            }
+            byte[] random = new byte[32];
+            RANDOM.nextBytes(random);
+            String sessionId = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            call = new CallSession(sessionId, callId(callSid), line, callSid, from, to, direction, mode,
+                    clock.instant());
+            bySessionId.put(sessionId, call);
+            byCallSid.put(callSid, call);
         }
-        long active = bySessionId.values().stream().filter(call -> call.tenantId().equals(line.tenantId())).count();
-        if (active >= maxCallsPerTenant) {
-            throw new CallLimitException("The tenant has " + active + " calls on the line, its limit");
+        // outside the lock: a slow broker must not hold every other tenant's calls; a call that cannot be
+        // recorded is not answered (Twilio gets an error and plays its fallback)
+        try {
+            events.started(call);
+        } catch (RuntimeException e) {
+            bySessionId.remove(call.sessionId());
+            byCallSid.remove(callSid, call);
+            throw e;
         }
-        byte[] random = new byte[32];
-        RANDOM.nextBytes(random);
-        String sessionId = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        UUID callId = UUID.nameUUIDFromBytes(("call:" + callSid).getBytes(StandardCharsets.UTF_8));
-        CallSession call = new CallSession(sessionId, callId, line, callSid, from, to, direction, mode,
-                clock.instant());
-        bySessionId.put(sessionId, call);
-        byCallSid.put(callSid, call);
-        events.started(call);
         return call;
+    }
+
+    /**
+     * Records the end of a call that never reached this bridge's sockets (an outbound call nobody answered: busy,
+     * no-answer, failed), so its row does not stay queued.
+     */
+    public void endUnconnected(VoiceLine line, String callSid, String from, String to, String direction,
+                               String reason) {
+        CallSession call = new CallSession("-", callId(callSid), line, callSid, from, to, direction, line.mode(),
+                clock.instant());
+        call.end();
+        events.ended(call, 0, reason);
+    }
+
+    /** The id of the call Twilio knows as {@code callSid}: integration-app derives the same one. */
+    public static UUID callId(String callSid) {
+        return UUID.nameUUIDFromBytes(("call:" + callSid).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The session {@code sessionId} names, if it is open and no socket has taken it yet. */
@@ -105,7 +133,12 @@ public class CallSessions {
         if (call.end()) {
             Instant from = call.connectedAt() != null ? call.connectedAt() : call.createdAt();
             int seconds = (int) Math.max(0, Duration.between(from, clock.instant()).toSeconds());
-            events.ended(call, seconds, reason);
+            try {
+                events.ended(call, seconds, reason);
+            } catch (RuntimeException e) {
+                // the call is over either way; its row shows it in progress until someone looks
+                LOG.error("Call {} ended ({}), but its end could not be published", call.callId(), reason, e);
+            }
             LOG.info("Call {} ({}) ended after {} s: {}", call.callId(), call.mode().wireName(), seconds, reason);
         }
     }

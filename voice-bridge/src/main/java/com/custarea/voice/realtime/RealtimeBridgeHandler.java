@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.custarea.schemas.CallEvent;
 import com.custarea.schemas.PayloadJson;
+import com.custarea.voice.agent.AgentClient;
 import com.custarea.voice.calls.CallEventPublisher;
 import com.custarea.voice.calls.CallSession;
 import com.custarea.voice.calls.CallSessions;
@@ -53,6 +54,7 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final String HANDOFF_TOOL = "handoff_to_human";
     static final String END_TOOL = "end_call";
+    static final String KNOWLEDGE_TOOL = "search_knowledge_base";
     private static final Set<String> OPENAI_VOICES = Set.of("alloy", "ash", "ballad", "coral", "echo", "sage",
             "shimmer", "verse", "marin", "cedar");
     static final String DEFAULT_INSTRUCTIONS = "You are the company's friendly customer service agent. Help the "
@@ -64,6 +66,7 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
 
     private final CallSessions callSessions;
     private final CallEventPublisher events;
+    private final AgentClient agent;
     private final URI realtimeUri;
     private final String apiKey;
     private final String defaultVoice;
@@ -76,7 +79,7 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
         return thread;
     });
 
-    public RealtimeBridgeHandler(CallSessions callSessions, CallEventPublisher events,
+    public RealtimeBridgeHandler(CallSessions callSessions, CallEventPublisher events, AgentClient agent,
                                  @Value("${custarea.voice.openai.realtime-url:" + DEFAULT_URL + "}") String realtimeUrl,
                                  @Value("${custarea.voice.openai.api-key:${OPENAI_API_KEY:}}") String apiKey,
                                  @Value("${custarea.voice.openai.voice:marin}") String defaultVoice,
@@ -86,6 +89,7 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
         super("Twilio");
         this.callSessions = callSessions;
         this.events = events;
+        this.agent = agent;
         this.realtimeUri = URI.create(realtimeUrl);
         this.apiKey = apiKey;
         this.defaultVoice = defaultVoice;
@@ -155,6 +159,13 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
         handoffParameters.putObject("properties").putObject("reason").put("type", "string")
                 .put("description", "Why the caller needs a human, in a few words.");
         handoffParameters.putArray("required").add("reason");
+        ObjectNode knowledge = tools.addObject().put("type", "function").put("name", KNOWLEDGE_TOOL)
+                .put("description", "Search the company's help centre (the same knowledge base as the chat and "
+                        + "e-mail agent): use it before answering questions about products, orders or policies.");
+        ObjectNode knowledgeParameters = knowledge.putObject("parameters").put("type", "object");
+        knowledgeParameters.putObject("properties").putObject("query").put("type", "string")
+                .put("description", "The caller's question, in a few words.");
+        knowledgeParameters.putArray("required").add("query");
         ObjectNode end = tools.addObject().put("type", "function").put("name", END_TOOL)
                 .put("description", "Hang up: the conversation is over and the caller has said goodbye.");
         end.putObject("parameters").put("type", "object").putObject("properties");
@@ -370,6 +381,9 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
         private void functionCall(String name, String callId, String arguments) {
             events.toolCall(call, name, arguments);
             ObjectNode output = PayloadJson.mapper().createObjectNode();
+            // asked before the lock: a search waits on integration-app, and the call's other events must not
+            String knowledge = KNOWLEDGE_TOOL.equals(name) ? agent.searchKnowledge(call, PayloadJson.tree(
+                    arguments.isBlank() ? "{}" : arguments).path("query").asText("")) : null;
             synchronized (this) {
                 switch (name) {
                     case HANDOFF_TOOL -> {
@@ -383,6 +397,7 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
                         }
                         output.put("status", "ending").put("instruction", "Say a short goodbye.");
                     }
+                    case KNOWLEDGE_TOOL -> output.set("result", PayloadJson.tree(knowledge));
                     default -> output.put("error", "There is no tool named " + name);
                 }
                 responseAfterDone = true;

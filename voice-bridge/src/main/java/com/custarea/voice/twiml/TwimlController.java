@@ -1,10 +1,15 @@
 package com.custarea.voice.twiml;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
+import com.custarea.schemas.PayloadJson;
 import com.custarea.voice.calls.CallLimitException;
 import com.custarea.voice.calls.CallMode;
 import com.custarea.voice.calls.CallSession;
@@ -104,8 +109,16 @@ public class TwimlController {
             return problem(HttpStatus.FORBIDDEN, "The X-Twilio-Signature does not match this request");
         }
         String status = params.getOrDefault("CallStatus", "");
-        if (call.isPresent() && OVER.contains(status)) {
-            sessions.end(call.get(), "completed".equals(status) ? "completed" : status.replace('-', '_'));
+        if (OVER.contains(status)) {
+            String reason = "completed".equals(status) ? "completed" : status.replace('-', '_');
+            String callSid = params.getOrDefault("CallSid", "");
+            if (call.isPresent()) {
+                sessions.end(call.get(), reason);
+            } else if (callSid.matches("CA[0-9a-fA-F]{32}")) {
+                // a call that never asked for its TwiML (an outbound call nobody answered) still ends on record
+                sessions.endUnconnected(line.get(), callSid, params.get("From"), params.get("To"),
+                        outbound ? "outbound" : "inbound", reason);
+            }
         }
         return ResponseEntity.noContent().build();
     }
@@ -154,14 +167,13 @@ public class TwimlController {
         if (query == null || query.isBlank()) {
             return Set.of();
         }
-        return java.util.Arrays.stream(query.split("&")).map(pair -> java.net.URLDecoder.decode(
-                pair.split("=", 2)[0], java.nio.charset.StandardCharsets.UTF_8)).collect(
-                java.util.stream.Collectors.toSet());
+        return Arrays.stream(query.split("&")).map(pair -> URLDecoder.decode(pair.split("=", 2)[0],
+                StandardCharsets.UTF_8)).collect(Collectors.toSet());
     }
 
     private static ResponseEntity<String> problem(HttpStatus status, String detail) {
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(com.custarea.schemas.PayloadJson.write(Map.of("type", "about:blank", "title",
+                .body(PayloadJson.write(Map.of("type", "about:blank", "title",
                         status.getReasonPhrase(), "status", status.value(), "detail", detail)));
     }
 }

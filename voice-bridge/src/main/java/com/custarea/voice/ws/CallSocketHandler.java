@@ -43,9 +43,16 @@ public abstract class CallSocketHandler<S> extends TextWebSocketHandler {
     /** The socket of {@code call} closed; {@code state} is null when it closed before {@link #open} returned. */
     protected abstract void onClosed(CallSession call, S state, CloseStatus status);
 
-    /** The end reason of a socket's close: {@code socket_lost} without a close frame, else {@code completed}. */
+    /**
+     * The end reason of a socket's close: {@code socket_lost} without a close frame, {@code failed} when an end closed
+     * it for an error (ours included), else {@code completed}.
+     */
     protected static String closeReason(CloseStatus status) {
-        return status.getCode() == CloseStatus.NO_CLOSE_FRAME.getCode() ? "socket_lost" : "completed";
+        if (status.getCode() == CloseStatus.NO_CLOSE_FRAME.getCode()) {
+            return "socket_lost";
+        }
+        return status.getCode() == CloseStatus.NORMAL.getCode() || status.getCode() == CloseStatus.GOING_AWAY.getCode()
+                ? "completed" : "failed";
     }
 
     @Override
@@ -74,7 +81,13 @@ public abstract class CallSocketHandler<S> extends TextWebSocketHandler {
             LOG.warn("Call {}: {} sent something that is not JSON", opened.call().callId(), peer);
             return;
         }
-        onMessage(opened.state(), event);
+        try {
+            onMessage(opened.state(), event);
+        } catch (RuntimeException e) {
+            // one bad message is logged, not thrown: Spring would close the socket with 1011, and end the call
+            LOG.warn("Call {}: could not handle a {} message {}", opened.call().callId(), peer,
+                    event.path("event").asText(event.path("type").asText("")), e);
+        }
     }
 
     @Override

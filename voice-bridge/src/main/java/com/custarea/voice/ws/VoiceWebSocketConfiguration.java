@@ -1,14 +1,19 @@
 package com.custarea.voice.ws;
 
+import java.time.Duration;
+
 import com.custarea.voice.calls.CallSessions;
 import com.custarea.voice.convrelay.ConversationRelayHandler;
 import com.custarea.voice.media.MediaStreamHandler;
 import com.custarea.voice.realtime.RealtimeBridgeHandler;
 import com.custarea.voice.twiml.TwilioSignatures;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /** The call sockets: one path per mode, each behind Twilio's signed, single-use handshake. */
 @Configuration(proxyBeanMethods = false)
@@ -29,6 +34,19 @@ public class VoiceWebSocketConfiguration implements WebSocketConfigurer {
         this.relay = relay;
         this.sessions = sessions;
         this.signatures = signatures;
+    }
+
+    /**
+     * A call socket that has said nothing for this long is half-open (Media Streams send a frame every 20 ms,
+     * ConversationRelay at least a prompt a few minutes): closing it ends the call and frees the tenant's line.
+     */
+    @Bean
+    ServletServerContainerFactoryBean callSocketContainer(
+            @Value("${custarea.voice.socket-idle-timeout:5m}") Duration idle) {
+        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+        container.setMaxSessionIdleTimeout(idle.toMillis());
+        container.setMaxTextMessageBufferSize(256 * 1024);
+        return container;
     }
 
     @Override

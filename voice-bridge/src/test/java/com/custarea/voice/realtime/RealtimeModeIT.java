@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.stream.IntStream;
 
 import com.custarea.schemas.CallEvent;
+import com.custarea.schemas.PayloadJson;
 import com.custarea.voice.calls.CallMode;
 import com.custarea.voice.lines.VoiceLine;
 import com.custarea.voice.support.VoiceBridgeIntegrationTest;
@@ -159,6 +160,39 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
                 .until(() -> callEvents(call.callId()), found -> !found.isEmpty()
                         && CallEvent.ENDED.equals(found.get(found.size() - 1).type()));
         assertThat(events.get(events.size() - 1).endReason()).isEqualTo("failed");
+    }
+
+    @Test
+    void theModelSearchesTheAgentsKnowledgeBaseThroughIntegrationApp() {
+        VoiceLine line = newLine(CallMode.REALTIME);
+        var call = call(line);
+        int before = openai.connections().size();
+        FakeTwilioMediaStream twilio = new FakeTwilioMediaStream();
+        connect(call, twilio.listener);
+        twilio.connected();
+        twilio.start(call.callSid(), line.accountSid());
+        await().atMost(WAIT).until(() -> openai.connections().size() > before);
+        FakeOpenAiRealtimeServer.Connection model = openai.connections().get(before);
+        JsonNode update = await().atMost(WAIT).until(() -> model.first("session.update"), Objects::nonNull);
+        assertThat(update.path("session").path("tools").findValuesAsText("name"))
+                .contains(RealtimeBridgeHandler.KNOWLEDGE_TOOL);
+
+        model.functionCall(RealtimeBridgeHandler.KNOWLEDGE_TOOL, "call_kb_1", "{\"query\":\"return policy\"}");
+        JsonNode output = await().atMost(WAIT).until(() -> model.received("conversation.item.create").stream()
+                .filter(item -> item.at("/item/call_id").asText().equals("call_kb_1")).findFirst().orElse(null),
+                Objects::nonNull);
+        // this tenant's agent has no knowledge base: the search answers, with nothing found
+        JsonNode result = PayloadJson.tree(output.at("/item/output").asText()).path("result");
+        assertThat(result.path("passages").isArray()).as(output.toString()).isTrue();
+        assertThat(result.has("error")).as(output.toString()).isFalse();
+
+        twilio.stop(call.callSid(), line.accountSid());
+        await().atMost(WAIT).until(model::isClosed);
+        twilio.close();
+        assertThat(await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> callEvents(call.callId()), found -> found.stream()
+                        .anyMatch(event -> CallEvent.ENDED.equals(event.type()))))
+                .anySatisfy(event -> assertThat(event.toolName()).isEqualTo(RealtimeBridgeHandler.KNOWLEDGE_TOOL));
     }
 
     @Test

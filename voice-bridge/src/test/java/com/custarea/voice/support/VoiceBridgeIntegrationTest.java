@@ -276,7 +276,9 @@ public abstract class VoiceBridgeIntegrationTest {
                         "--server.port=" + port, "--custarea.data-dir=" + data,
                         "--custarea.embedded.kafka.port=" + kafkaPort, "--custarea.demo.enabled=false",
                         "--custarea.ai.engine=echo", "--custarea.voice.bridge-token=" + BRIDGE_TOKEN,
-                        "--camel.main.shutdown-timeout=5")
+                        "--camel.main.shutdown-timeout=5",
+                        // every test tenant signs up from 127.0.0.1
+                        "--custarea.security.login-limit-per-client=100000")
                         .redirectErrorStream(true).redirectOutput(data.resolveSibling("voice-it-app.log").toFile())
                         .start();
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {

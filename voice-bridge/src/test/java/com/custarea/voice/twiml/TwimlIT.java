@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
@@ -102,6 +103,21 @@ class TwimlIT extends VoiceBridgeIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(callEvents(call.callId()))
                 .extracting(CallEvent::type).containsExactly(CallEvent.STARTED, CallEvent.ENDED));
         assertThat(callEvents(call.callId()).get(1).endReason()).isEqualTo("no_answer");
+
+        // an outbound call nobody answered never asked for its TwiML: its end is recorded all the same
+        VoiceLine outboundLine = newLine(CallMode.REALTIME);
+        String unanswered = "CA" + "2".repeat(32);
+        Map<String, String> noAnswer = new TreeMap<>(Map.of("CallSid", unanswered, "AccountSid",
+                outboundLine.accountSid(), "From", outboundLine.phoneNumber(), "To", randomNumber(), "Direction",
+                "outbound-api", "CallStatus", "busy"));
+        assertThat(postForm("/twiml/status", noAnswer, outboundLine.authToken()).statusCode()).isEqualTo(204);
+        UUID unansweredId = UUID.nameUUIDFromBytes(("call:" + unanswered).getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(callEvents(unansweredId))
+                .singleElement().satisfies(event -> {
+                    assertThat(event.type()).isEqualTo(CallEvent.ENDED);
+                    assertThat(event.endReason()).isEqualTo("busy");
+                    assertThat(event.direction()).isEqualTo("outbound");
+                }));
     }
 
     /** A webhook signed over {@code params}, sent with {@code changes} applied after signing. */
