@@ -99,6 +99,7 @@ public class VoiceBridgeController {
             view.put("greeting", line.setting("greeting").orElse(null));
             view.put("language", line.setting("language").orElse("en-US"));
             view.put("voice", line.setting("voice").orElse(null));
+            view.put("transferNumber", line.setting("transferNumber").orElse(null));
             return view;
         });
     }

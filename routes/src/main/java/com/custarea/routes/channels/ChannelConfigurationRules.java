@@ -72,6 +72,7 @@ public class ChannelConfigurationRules {
         }
         matches(settings, "phoneNumber", E164, "must be in E.164, like +14155550100", errors);
         matches(settings, "accountSid", ACCOUNT_SID, "must be an account SID (AC…)", errors);
+        matches(settings, "transferNumber", E164, "must be in E.164, like +14155550100", errors);
         String mode = settings.get("mode");
         if (mode != null && !VOICE_MODES.contains(mode)) {
             errors.add(new Problem.FieldError("/settings/mode", "must be one of " + VOICE_MODES));

@@ -13,6 +13,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.custarea.voice.lines.VoiceLine;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,6 +35,9 @@ public class CallSessions {
 
     private final Map<String, CallSession> bySessionId = new ConcurrentHashMap<>();
     private final Map<String, CallSession> byCallSid = new ConcurrentHashMap<>();
+    // why recent calls ended: Twilio asks what to do next (the <Connect> action) after the socket has closed
+    private final Cache<String, String> endReasons = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(10)).build();
     private final CallEventPublisher events;
     private final int maxCallsPerTenant;
     private final Duration connectWithin;
@@ -121,6 +126,11 @@ public class CallSessions {
         return Optional.ofNullable(callSid == null ? null : byCallSid.get(callSid));
     }
 
+    /** Why the call ended, for a while after it did. */
+    public Optional<String> endReason(String callSid) {
+        return Optional.ofNullable(callSid == null ? null : endReasons.getIfPresent(callSid));
+    }
+
     /** The calls on the line now. */
     public List<CallSession> active() {
         return List.copyOf(bySessionId.values());
@@ -131,6 +141,7 @@ public class CallSessions {
         bySessionId.remove(call.sessionId());
         byCallSid.remove(call.callSid(), call);
         if (call.end()) {
+            endReasons.put(call.callSid(), reason);
             Instant from = call.connectedAt() != null ? call.connectedAt() : call.createdAt();
             int seconds = (int) Math.max(0, Duration.between(from, clock.instant()).toSeconds());
             try {

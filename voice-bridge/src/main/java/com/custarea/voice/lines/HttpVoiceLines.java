@@ -70,7 +70,8 @@ public class HttpVoiceLines implements VoiceLines {
         return Optional.of(new VoiceLine(uuid(line, "tenantId"), uuid(line, "channelId"),
                 text(line, "phoneNumber"), CallMode.fromWireName(text(line, "mode")).orElse(CallMode.CONVRELAY),
                 text(line, "accountSid"), text(line, "authToken"), text(line, "instructions"),
-                text(line, "greeting"), text(line, "language"), text(line, "voice")));
+                text(line, "greeting"), text(line, "language"), text(line, "voice"),
+                text(line, "transferNumber")));
     }
 
     private static UUID uuid(JsonNode node, String field) {

@@ -20,6 +20,7 @@ import com.twilio.twiml.TwiMLException;
 import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.voice.Connect;
 import com.twilio.twiml.voice.ConversationRelay;
+import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Hangup;
 import com.twilio.twiml.voice.Parameter;
 import com.twilio.twiml.voice.Say;
@@ -44,6 +45,7 @@ public class TwimlController {
 
     public static final String VOICE_PATH = "/twiml/voice";
     public static final String STATUS_PATH = "/twiml/status";
+    public static final String HANDOFF_PATH = "/twiml/handoff";
     private static final Logger LOG = LoggerFactory.getLogger(TwimlController.class);
     private static final Set<String> OVER = Set.of("completed", "busy", "failed", "no-answer", "canceled");
 
@@ -123,9 +125,44 @@ public class TwimlController {
         return ResponseEntity.noContent().build();
     }
 
+    /**
+     * What Twilio does once the call's socket is over (the {@code <Connect>} action): put a call the agent handed
+     * over through to the line's transfer number, tell the caller the team will call back when there is none, and
+     * hang up otherwise.
+     */
+    @PostMapping(path = HANDOFF_PATH, consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+    public ResponseEntity<String> afterSocket(HttpServletRequest request) {
+        Map<String, String> params = parameters(request);
+        boolean outbound = params.getOrDefault("Direction", "inbound").startsWith("outbound");
+        Optional<VoiceLine> line = lines.byNumber(outbound ? params.get("From") : params.get("To"));
+        if (line.isEmpty()) {
+            return problem(HttpStatus.NOT_FOUND, "No voice line for this call");
+        }
+        if (!verified(request, params, line.get())) {
+            return problem(HttpStatus.FORBIDDEN, "The X-Twilio-Signature does not match this request");
+        }
+        boolean handoff = params.containsKey("HandoffData")
+                || "handoff".equals(sessions.endReason(params.get("CallSid")).orElse(null));
+        VoiceResponse.Builder next = new VoiceResponse.Builder();
+        if (handoff && line.get().transferNumber() != null) {
+            next.say(new Say.Builder("Connecting you to a colleague.").build())
+                    .dial(new Dial.Builder().number(line.get().transferNumber()).build());
+        } else if (handoff) {
+            next.say(new Say.Builder("Nobody from the team can take your call right now. We will call you back.")
+                    .build()).hangup(new Hangup.Builder().build());
+        } else {
+            next.hangup(new Hangup.Builder().build());
+        }
+        try {
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_XML).body(next.build().toXml());
+        } catch (TwiMLException e) {
+            throw new IllegalStateException("Cannot write TwiML", e);
+        }
+    }
+
     private VoiceResponse connect(CallSession call) {
         String socket = signatures.publicUrl("/phone-ws/" + call.mode().wireName() + "/" + call.sessionId(), true);
-        Connect.Builder connect = new Connect.Builder();
+        Connect.Builder connect = new Connect.Builder().action(signatures.publicUrl(HANDOFF_PATH, false));
         if (call.mode() == CallMode.CONVRELAY) {
             ConversationRelay.Builder relay = new ConversationRelay.Builder().url(socket);
             if (call.line().language() != null) {

@@ -107,13 +107,14 @@ public abstract class VoiceBridgeIntegrationTest {
         String number = randomNumber();
         String accountSid = "AC" + hex(16);
         String authToken = hex(16);
+        String transferNumber = randomNumber();
         Map<String, Object> settings = Map.of("phoneNumber", number, "accountSid", accountSid,
-                "mode", mode.wireName(), "language", "en-US");
+                "mode", mode.wireName(), "language", "en-US", "transferNumber", transferNumber);
         JsonNode channel = APP.post("/api/channels", admin.token(), Map.of("type", "voice", "name", "Phone",
                 "settings", settings, "secret", authToken, "aiAgentEnabled", true));
         ADMINS.put(number, admin);
         return new VoiceLine(admin.tenantId(), UUID.fromString(channel.path("channel").path("id").asText()), number,
-                mode, accountSid, authToken, null, null, "en-US", null);
+                mode, accountSid, authToken, null, null, "en-US", null, transferNumber);
     }
 
     /** Twilio's voice webhook for a new inbound call to {@code line}, signed, and what our TwiML answered. */

@@ -53,9 +53,9 @@ class TwimlIT extends VoiceBridgeIntegrationTest {
         assertThat(postForm("/twiml/voice", badSid, line.authToken()).statusCode()).isEqualTo(400);
 
         TwilioCall relay = call(line);
-        assertThat(relay.twiml()).contains("<Connect><ConversationRelay").contains("/phone-ws/convrelay/");
+        assertThat(relay.twiml()).contains("<ConversationRelay").contains("/phone-ws/convrelay/");
         TwilioCall stream = call(newLine(CallMode.LEGACY));
-        assertThat(stream.twiml()).contains("<Connect><Stream").contains("/phone-ws/legacy/")
+        assertThat(stream.twiml()).contains("<Stream").contains("/phone-ws/legacy/")
                 .contains("name=\"callId\"");
     }
 
@@ -92,7 +92,7 @@ class TwimlIT extends VoiceBridgeIntegrationTest {
         assertThat(busy.statusCode()).isEqualTo(200);
         assertThat(busy.body()).contains("<Say>").contains("busy").contains("<Hangup/>").doesNotContain("Connect");
         assertThat(call(newLine(CallMode.LEGACY)).twiml()).as("another tenant is not limited by this one")
-                .contains("<Connect>");
+                .contains("<Connect ");
 
         TwilioCall call = call(newLine(CallMode.CONVRELAY));
         Map<String, String> status = new TreeMap<>(Map.of("CallSid", call.callSid(), "AccountSid",
@@ -118,6 +118,26 @@ class TwimlIT extends VoiceBridgeIntegrationTest {
                     assertThat(event.endReason()).isEqualTo("busy");
                     assertThat(event.direction()).isEqualTo("outbound");
                 }));
+    }
+
+    @Test
+    void aCallTheAgentHandsOverIsPutThroughToTheLinesTransferNumber() {
+        VoiceLine line = newLine(CallMode.CONVRELAY);
+        TwilioCall call = call(line);
+        assertThat(call.twiml()).contains("action=\"http://127.0.0.1:" + VOICE_PORT + "/twiml/handoff\"");
+        Map<String, String> after = new TreeMap<>(Map.of("CallSid", call.callSid(), "AccountSid", line.accountSid(),
+                "From", call.from(), "To", line.phoneNumber(), "Direction", "inbound", "CallStatus", "in-progress"));
+
+        assertThat(postForm("/twiml/handoff", after, null).statusCode()).isEqualTo(403);
+        HttpResponse<String> finished = postForm("/twiml/handoff", after, line.authToken());
+        assertThat(finished.statusCode()).isEqualTo(200);
+        assertThat(finished.body()).contains("<Hangup/>").doesNotContain("<Dial");
+
+        // ConversationRelay's end with handoff data: Twilio asks the action what next, with that data
+        after.put("HandoffData", "{\"reason\":\"caller pressed 0\"}");
+        HttpResponse<String> handedOver = postForm("/twiml/handoff", after, line.authToken());
+        assertThat(handedOver.statusCode()).isEqualTo(200);
+        assertThat(handedOver.body()).contains("<Dial>" + line.transferNumber() + "</Dial>");
     }
 
     /** A webhook signed over {@code params}, sent with {@code changes} applied after signing. */
