@@ -14,6 +14,8 @@
   var VERSION = '1';
   var REPLY_WAIT_MS = 90000;
   var MAX_BACKOFF_MS = 10000;
+  var MAX_STREAM_FAILURES = 5;
+  var POLL_MS = 5000;
   var currentScript = document.currentScript;
 
   var STYLE = [
@@ -94,19 +96,28 @@
     this.stream = null;
     this.backoff = 1000;
     this.flushing = false;
+    this.destroyed = false;
+    this.timers = [];
+    this.streamFailures = 0;
+    this.poller = null;
     this.awaitingSince = 0;
     this.render = this.render.bind(this);
   }
 
   Widget.prototype.load = function () {
     try {
-      return JSON.parse(window.localStorage.getItem(this.storageKey)) || {outbox: []};
+      var stored = JSON.parse(window.localStorage.getItem(this.storageKey)) || {};
+      stored.outbox = Array.isArray(stored.outbox) ? stored.outbox : [];
+      return stored;
     } catch (e) {
       return {outbox: []};
     }
   };
 
   Widget.prototype.save = function () {
+    if (this.destroyed) {
+      return;
+    }
     try {
       window.localStorage.setItem(this.storageKey, JSON.stringify(this.state));
     } catch (e) {
@@ -158,8 +169,14 @@
       body.user = this.state.user;
     }
     return this.call('POST', '/api/widget/init', body, false).then(function (session) {
+      if (self.destroyed) {
+        throw failure(0, {detail: 'the widget was reset'});
+      }
       if (self.state.visitorId && self.state.visitorId !== session.visitorId) {
+        // another visitor (a different signed-in user): nothing of the last one's goes out under this one's name
         self.history = [];
+        self.pending = {};
+        self.state.outbox = [];
       }
       self.state.token = session.token;
       self.state.visitorId = session.visitorId;
@@ -239,7 +256,8 @@
       event.preventDefault();
       self.submitPreChat();
     });
-    window.addEventListener('online', function () { self.reconnect(); });
+    this.onOnline = function () { self.reconnect(); };
+    window.addEventListener('online', this.onOnline);
   };
 
   Widget.prototype.applySettings = function () {
@@ -304,20 +322,26 @@
 
   /** Sends what is waiting, in order; a message the server has already taken is taken again as the same one. */
   Widget.prototype.flush = function () {
-    if (this.flushing || !this.state.token || !this.state.outbox.length) {
+    if (this.destroyed || this.flushing || !this.state.token || !this.state.outbox.length) {
       return;
     }
     this.flushing = true;
     var self = this;
     var item = this.state.outbox[0];
-    this.pending[item.clientMessageId] = this.pending[item.clientMessageId] ||
-        {text: item.text, state: 'sending', at: item.at};
+    var stored = this.history.some(function (message) { return message.clientMessageId === item.clientMessageId; });
+    if (!stored) {
+      this.pending[item.clientMessageId] = this.pending[item.clientMessageId] ||
+          {text: item.text, state: 'sending', at: item.at};
+    }
     this.call('POST', '/api/widget/message', {text: item.text, clientMessageId: item.clientMessageId}, true)
         .then(function () {
-          self.pending[item.clientMessageId].state = 'sent';
+          self.flushing = false;
+          // the history may already have it (read meanwhile): then it is delivered, not pending
+          if (self.pending[item.clientMessageId]) {
+            self.pending[item.clientMessageId].state = 'sent';
+          }
           self.done(item);
           self.backoff = 1000;
-          self.flushing = false;
           self.render();
           self.flush();
         }, function (error) {
@@ -326,7 +350,9 @@
             self.startSession().then(function () { self.flush(); self.connect(); },
                 function (again) { self.showNotice(again.message); });
           } else if (error.status >= 400 && error.status < 500 && error.status !== 429) {
-            self.pending[item.clientMessageId].state = 'failed';
+            if (self.pending[item.clientMessageId]) {
+              self.pending[item.clientMessageId].state = 'failed';
+            }
             self.done(item);
             self.showNotice(error.message);
             self.render();
@@ -345,9 +371,22 @@
   };
 
   Widget.prototype.retryLater = function (action) {
-    var delay = this.backoff;
+    // jitter: the widgets of one site must not all come back in the same second
+    var delay = this.backoff / 2 + Math.random() * this.backoff / 2;
     this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);
-    window.setTimeout(action, delay);
+    this.later(action, delay);
+  };
+
+  /** A timer that a reset cancels. */
+  Widget.prototype.later = function (action, delay) {
+    var self = this;
+    var id = window.setTimeout(function () {
+      self.timers = self.timers.filter(function (other) { return other !== id; });
+      if (!self.destroyed) {
+        action();
+      }
+    }, delay);
+    this.timers.push(id);
   };
 
   /** Reads the history again; what arrived while the stream was down shows up once, by its id. */
@@ -385,7 +424,11 @@
     if (this.stream) {
       this.stream.close();
     }
-    if (!this.state.token || typeof window.EventSource !== 'function') {
+    if (this.destroyed || !this.state.token) {
+      return;
+    }
+    if (typeof window.EventSource !== 'function' || this.streamFailures >= MAX_STREAM_FAILURES) {
+      this.poll();
       return;
     }
     var self = this;
@@ -394,25 +437,46 @@
     var pendingRefresh = null;
     stream.addEventListener('open', function () {
       self.backoff = 1000;
+      self.streamFailures = 0;
       self.showNotice('');
       self.refresh().catch(function () { /* the next event or reconnect reads it again */ });
       self.flush();
     });
     stream.addEventListener('message', function () {
       if (!pendingRefresh) {
-        pendingRefresh = window.setTimeout(function () {
-          pendingRefresh = null;
+        pendingRefresh = true;
+        self.later(function () {
+          pendingRefresh = false;
           self.refresh().catch(function () { /* the stream's next event reads it again */ });
         }, 100);
       }
     });
     stream.addEventListener('error', function () {
       if (stream.readyState === window.EventSource.CLOSED && self.stream === stream) {
-        // the server refused the stream (an expired token, say): a new session, then a new stream
+        // the server refused the stream (an expired token, say): a new session, then a new stream; after
+        // MAX_STREAM_FAILURES refusals in a row, the history is polled instead
+        self.streamFailures += 1;
         self.showNotice('Reconnecting\u2026');
         self.retryLater(function () { self.reconnect(); });
       }
     });
+  };
+
+  /** Without a live stream, the history is read every few seconds: replies still arrive, a little later. */
+  Widget.prototype.poll = function () {
+    var self = this;
+    if (this.poller || this.destroyed) {
+      return;
+    }
+    this.showNotice('');
+    this.poller = window.setInterval(function () {
+      if (self.destroyed) {
+        window.clearInterval(self.poller);
+        return;
+      }
+      self.refresh().catch(function () { /* the next poll reads it again */ });
+      self.flush();
+    }, POLL_MS);
   };
 
   Widget.prototype.reconnect = function () {
@@ -420,6 +484,16 @@
     return this.startSession().then(function () {
       self.connect();
     }, function (error) {
+      if (self.destroyed) {
+        return;
+      }
+      if ((error.status === 400 || error.status === 403) && self.state.user) {
+        // a stored user the server refuses (a wrong or rotated hash) would refuse every visit: forget it
+        delete self.state.user;
+        self.save();
+        self.showNotice(error.message);
+        return self.reconnect();
+      }
       self.showNotice(error.status === 0 ? 'Offline: your messages will be sent when you are back.' : error.message);
       if (error.status === 0 || error.status >= 500 || error.status === 429) {
         self.retryLater(function () { self.reconnect(); });
@@ -437,6 +511,7 @@
       return;
     }
     var atBottom = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 40;
+    var scrolledTo = this.log.scrollTop;
     var log = this.log;
     log.textContent = '';
     if (this.settings && this.settings.greeting) {
@@ -461,9 +536,8 @@
       window.clearTimeout(this.typingTimer);
       this.typingTimer = window.setTimeout(this.render, REPLY_WAIT_MS);
     }
-    if (atBottom) {
-      log.scrollTop = log.scrollHeight;
-    }
+    // rebuilt from scratch: keep the reader where they were, or at the newest message if they were there
+    log.scrollTop = atBottom ? log.scrollHeight : scrolledTo;
   };
 
   Widget.prototype.bubble = function (classes, text, status, id, clientMessageId) {
@@ -481,7 +555,8 @@
     return bubble;
   };
 
-  Widget.prototype.open = function () {
+  /** Opens the panel; {@code restoring} (a reload of a page where it was open) does not take the focus. */
+  Widget.prototype.open = function (restoring) {
     this.panel.hidden = false;
     this.launcher.setAttribute('aria-expanded', 'true');
     this.launcher.setAttribute('aria-label', 'Close chat');
@@ -489,7 +564,7 @@
     this.save();
     this.log.scrollTop = this.log.scrollHeight;
     var first = this.preChat.hidden ? this.input : this.preChat.querySelector('input');
-    if (first) {
+    if (first && !restoring) {
       first.focus();
     }
   };
@@ -524,15 +599,22 @@
     this.render();
     return this.reconnect().then(function () {
       if (wasOpen) {
-        self.open();
+        self.open(true);
       }
     });
   };
 
   Widget.prototype.destroy = function () {
+    this.destroyed = true;
     if (this.stream) {
       this.stream.close();
     }
+    this.timers.forEach(function (id) { window.clearTimeout(id); });
+    this.timers = [];
+    if (this.poller) {
+      window.clearInterval(this.poller);
+    }
+    window.removeEventListener('online', this.onOnline);
     window.clearTimeout(this.typingTimer);
     if (this.host && this.host.parentNode) {
       this.host.parentNode.removeChild(this.host);

@@ -155,6 +155,30 @@ class WidgetIT extends DashboardIntegrationTest {
     }
 
     @Test
+    void anEMailSentWithAVerifiedIdentityClaimsNobodysContact() throws Exception {
+        Widget widget = widget(Map.of("allowedDomains", "shop.example.com"));
+        // the victim: a contact the team knows by e-mail
+        String victim = api.post("/api/contacts", widget.admin().accessToken(), json(Map.of("name", "Victim",
+                "email", "victim@example.com"))).json().get("id").asText();
+        // a real user of the site, signed in as themselves, names the victim's address
+        JsonNode attacker = init(widget, SHOP, Map.of("user", Map.of("id", "u-7", "identityHash",
+                hmac(widget.identitySecret(), "u-7"), "email", "victim@example.com"))).json();
+        String token = attacker.get("token").asText();
+        assertThat(send(widget, token, SHOP, "e-1", "show me her orders").statusCode()).isEqualTo(202);
+        awaitHistory(widget, token, 2);
+        assertThat(attributes(widget, token, SHOP, Map.of("plan", "stolen")).statusCode()).isEqualTo(200);
+
+        String attackersContact = jdbc.queryForObject("""
+                SELECT contact_id::text FROM contact_identifiers
+                WHERE tenant_id = :t AND type = 'visitor' AND value = :visitor
+                """, Map.of("t", widget.admin().tenantId(), "visitor", attacker.get("visitorId").asText()),
+                String.class);
+        assertThat(attackersContact).isNotEqualTo(victim);
+        assertThat(api.get("/api/contacts/" + victim, widget.admin().accessToken()).json().get("attributes")
+                .has("plan")).isFalse();
+    }
+
+    @Test
     void aVisitorNeverSeesAnotherVisitorsConversation() throws Exception {
         Widget widget = widget(Map.of("allowedDomains", "shop.example.com"));
         String first = init(widget, SHOP, Map.of()).json().get("token").asText();

@@ -19,8 +19,8 @@ import org.springframework.stereotype.Service;
 /**
  * A visitor's side of the widget: their messages become InboundMessages (the same pipeline, contact resolution and
  * agent as every channel), and their history is the conversations of their contact on this widget. A verified
- * identity (and the e-mail sent with it) links the visitor to the tenant's contact and its history; what an
- * unverified visitor types as an e-mail is kept on the visitor, never used to find a contact, so typing someone
+ * identity links the visitor to the tenant's contact and its history; an e-mail (typed, or sent with a verified
+ * identity, which the hash does not cover) is kept on the visitor, never used to find a contact, so giving someone
  * else's address shows nobody's history.
  */
 @Service
@@ -56,17 +56,15 @@ public class WidgetConversations {
     }
 
     /**
-     * Who the visitor is among contacts' identifiers: the visitor id first, then, once verified, the site's user id
-     * and the e-mail sent with it.
+     * Who the visitor is among contacts' identifiers: the visitor id first, then, once verified, the site's user id.
+     * Never the e-mail, even a verified visitor's: the identity hash covers only the user id, so an e-mail sent with
+     * it is unproven and would let one signed-in user claim another person's contact and history.
      */
     public List<ContactIdentifier> identifiers(WidgetVisitors.Visitor visitor) {
         List<ContactIdentifier> identifiers = new ArrayList<>();
         identifiers.add(ContactIdentifier.of(IdentifierType.VISITOR, visitor.id().toString()));
         if (visitor.verified()) {
             identifiers.add(ContactIdentifier.of(IdentifierType.EXTERNAL, USER_PREFIX + visitor.userId()));
-            if (visitor.email() != null) {
-                identifiers.add(ContactIdentifier.of(IdentifierType.EMAIL, visitor.email()));
-            }
         }
         return identifiers;
     }
