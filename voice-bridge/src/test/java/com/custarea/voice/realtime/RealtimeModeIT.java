@@ -142,15 +142,11 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
 
     @Test
     void aCallWhoseModelSocketFailsEndsAsFailedAndClosesTwilio() {
-        VoiceLine line = newLine(CallMode.REALTIME);
-        var call = call(line);
-        int before = openai.connections().size();
-        FakeTwilioMediaStream twilio = new FakeTwilioMediaStream();
-        connect(call, twilio.listener);
-        twilio.connected();
-        twilio.start(call.callSid(), line.accountSid());
-        await().atMost(WAIT).until(() -> openai.connections().size() > before);
-        FakeOpenAiRealtimeServer.Connection model = openai.connections().get(before);
+        Started started = startCall();
+        VoiceLine line = started.line();
+        TwilioCall call = started.call();
+        FakeTwilioMediaStream twilio = started.twilio();
+        FakeOpenAiRealtimeServer.Connection model = started.model();
         await().atMost(WAIT).until(() -> model.first("session.update"), Objects::nonNull);
 
         model.abort();
@@ -164,15 +160,11 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
 
     @Test
     void theModelSearchesTheAgentsKnowledgeBaseThroughIntegrationApp() {
-        VoiceLine line = newLine(CallMode.REALTIME);
-        var call = call(line);
-        int before = openai.connections().size();
-        FakeTwilioMediaStream twilio = new FakeTwilioMediaStream();
-        connect(call, twilio.listener);
-        twilio.connected();
-        twilio.start(call.callSid(), line.accountSid());
-        await().atMost(WAIT).until(() -> openai.connections().size() > before);
-        FakeOpenAiRealtimeServer.Connection model = openai.connections().get(before);
+        Started started = startCall();
+        VoiceLine line = started.line();
+        TwilioCall call = started.call();
+        FakeTwilioMediaStream twilio = started.twilio();
+        FakeOpenAiRealtimeServer.Connection model = started.model();
         JsonNode update = await().atMost(WAIT).until(() -> model.first("session.update"), Objects::nonNull);
         assertThat(update.path("session").path("tools").findValuesAsText("name"))
                 .contains(RealtimeBridgeHandler.KNOWLEDGE_TOOL);
@@ -197,15 +189,11 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
 
     @Test
     void twilioStopEndsTheCallAsCompletedAndClosesTheModelSocket() {
-        VoiceLine line = newLine(CallMode.REALTIME);
-        var call = call(line);
-        int before = openai.connections().size();
-        FakeTwilioMediaStream twilio = new FakeTwilioMediaStream();
-        connect(call, twilio.listener);
-        twilio.connected();
-        twilio.start(call.callSid(), line.accountSid());
-        await().atMost(WAIT).until(() -> openai.connections().size() > before);
-        FakeOpenAiRealtimeServer.Connection model = openai.connections().get(before);
+        Started started = startCall();
+        VoiceLine line = started.line();
+        TwilioCall call = started.call();
+        FakeTwilioMediaStream twilio = started.twilio();
+        FakeOpenAiRealtimeServer.Connection model = started.model();
         await().atMost(WAIT).until(() -> model.first("session.update"), Objects::nonNull);
 
         twilio.stop(call.callSid(), line.accountSid());
@@ -216,6 +204,23 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
                 .until(() -> callEvents(call.callId()), found -> !found.isEmpty()
                         && CallEvent.ENDED.equals(found.get(found.size() - 1).type()));
         assertThat(events.get(events.size() - 1).endReason()).isEqualTo("completed");
+    }
+
+    /** A realtime call on a new line, its Media Stream started, and the model socket the bridge opened for it. */
+    private Started startCall() {
+        VoiceLine line = newLine(CallMode.REALTIME);
+        TwilioCall call = call(line);
+        int before = openai.connections().size();
+        FakeTwilioMediaStream twilio = new FakeTwilioMediaStream();
+        connect(call, twilio.listener);
+        twilio.connected();
+        twilio.start(call.callSid(), line.accountSid());
+        await().atMost(WAIT).until(() -> openai.connections().size() > before);
+        return new Started(line, call, twilio, openai.connections().get(before));
+    }
+
+    private record Started(VoiceLine line, TwilioCall call, FakeTwilioMediaStream twilio,
+                           FakeOpenAiRealtimeServer.Connection model) {
     }
 
     private static String summary(CallEvent event) {
