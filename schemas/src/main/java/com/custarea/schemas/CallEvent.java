@@ -1,5 +1,6 @@
 package com.custarea.schemas;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -47,4 +48,9 @@ public record CallEvent(
     public static final String ENDED = "ended";
     public static final String CALLER = "caller";
     public static final String AGENT = "agent";
+
+    /** The id of the call Twilio knows as {@code callSid}: the bridge and integration-app derive the same one. */
+    public static UUID callIdOf(String callSid) {
+        return UUID.nameUUIDFromBytes(("call:" + callSid).getBytes(StandardCharsets.UTF_8));
+    }
 }

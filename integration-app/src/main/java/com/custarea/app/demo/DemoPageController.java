@@ -5,7 +5,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 import com.custarea.routes.support.ProblemException;
-import com.custarea.schemas.PayloadJson;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -30,18 +29,13 @@ public class DemoPageController {
 
     @GetMapping(path = PATH)
     public ResponseEntity<String> page(@RequestParam(value = "key", required = false) String key) {
-        try {
-            UUID widgetKey = Optional.ofNullable(key).map(DemoPageController::widgetKey)
-                    .or(() -> Optional.ofNullable(demo.getIfAvailable()).flatMap(DemoTenantBootstrap::demoTenant)
-                            .map(DemoTenant::widgetKey))
-                    .orElseThrow(() -> ProblemException.notFound("No demo widget here: start with the demo enabled "
-                            + "(CUSTAREA_DEMO_ENABLED=true) or name a widget with ?key="));
-            return ResponseEntity.ok().contentType(MediaType.TEXT_HTML).header("Cache-Control", "no-store")
-                    .body(html(widgetKey));
-        } catch (ProblemException refused) {
-            return ResponseEntity.status(refused.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                    .body(PayloadJson.write(refused.toProblem(PATH)));
-        }
+        UUID widgetKey = Optional.ofNullable(key).map(DemoPageController::widgetKey)
+                .or(() -> Optional.ofNullable(demo.getIfAvailable()).flatMap(DemoTenantBootstrap::demoTenant)
+                        .map(DemoTenant::widgetKey))
+                .orElseThrow(() -> ProblemException.notFound("No demo widget here: start with the demo enabled "
+                        + "(CUSTAREA_DEMO_ENABLED=true) or name a widget with ?key="));
+        return ResponseEntity.ok().contentType(MediaType.TEXT_HTML).header("Cache-Control", "no-store")
+                .body(html(widgetKey));
     }
 
     private static UUID widgetKey(String key) {

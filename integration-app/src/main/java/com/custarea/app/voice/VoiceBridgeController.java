@@ -154,13 +154,8 @@ public class VoiceBridgeController {
     }
 
     private ResponseEntity<String> answer(String authorization, Supplier<Object> work) {
-        try {
-            requireBridge(authorization);
-            return ResponseEntity.ok(PayloadJson.write(work.get()));
-        } catch (ProblemException refused) {
-            return ResponseEntity.status(refused.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                    .body(PayloadJson.write(refused.toProblem(BASE)));
-        }
+        requireBridge(authorization);
+        return ResponseEntity.ok(PayloadJson.write(work.get()));
     }
 
     private void requireBridge(String authorization) {

@@ -27,7 +27,6 @@ import java.util.stream.Collectors;
 
 import com.custarea.app.support.DashboardIntegrationTest;
 import com.custarea.app.support.JsonClient;
-import com.custarea.routes.calls.PhoneCalls;
 import com.custarea.schemas.CallEvent;
 import com.custarea.schemas.PayloadJson;
 import com.custarea.schemas.Topics;
@@ -98,7 +97,7 @@ class PhoneCallsIT extends DashboardIntegrationTest {
         assertThat(api.post("/api/webhook-subscriptions", line.admin().accessToken(), json(Map.of("url",
                 TENANT_SYSTEMS.baseUrl() + hookPath, "eventTypes", List.of("call.ended")))).status()).isEqualTo(201);
         String sid = callSid();
-        UUID callId = PhoneCalls.callId(sid);
+        UUID callId = CallEvent.callIdOf(sid);
         String caller = "+1415" + (2_000_000 + (int) (Math.random() * 7_000_000));
         Instant start = Instant.now().minusSeconds(30);
         List<CallEvent> events = List.of(
@@ -173,7 +172,7 @@ class PhoneCallsIT extends DashboardIntegrationTest {
         JsonClient.Answer placed = api.post("/api/phone/calls", line.admin().accessToken(), json(Map.of(
                 "contactId", contact, "mode", "convrelay")));
         assertThat(placed.status()).as(placed.raw().body()).isEqualTo(201);
-        assertThat(placed.json().get("id").asText()).isEqualTo(PhoneCalls.callId(sid).toString());
+        assertThat(placed.json().get("id").asText()).isEqualTo(CallEvent.callIdOf(sid).toString());
         assertThat(placed.json().get("status").asText()).isEqualTo("queued");
         assertThat(placed.json().get("to").asText()).isEqualTo(customer);
         Map<String, String> sent = form(TENANT_SYSTEMS.findAll(postRequestedFor(urlPathEqualTo(

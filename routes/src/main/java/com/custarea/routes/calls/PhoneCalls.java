@@ -1,7 +1,6 @@
 package com.custarea.routes.calls;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -18,6 +17,7 @@ import com.custarea.routes.support.EventPublisher;
 import com.custarea.routes.support.ProblemException;
 import com.custarea.routes.twilio.TwilioAccount;
 import com.custarea.routes.twilio.TwilioRestClients;
+import com.custarea.schemas.CallEvent;
 import com.custarea.schemas.Channel;
 import com.custarea.schemas.ContactIdentifier;
 import com.custarea.schemas.IdentifierType;
@@ -95,7 +95,7 @@ public class PhoneCalls {
                     "Twilio refused the call" + (refused.getCode() == null ? "" : " (" + refused.getCode() + ")")
                             + ": " + refused.getMessage(), List.of(), null);
         }
-        UUID id = callId(call.getSid());
+        UUID id = CallEvent.callIdOf(call.getSid());
         CallConversations.CallConversation where = conversations.of(line, call.getSid(), to);
         publisher.publish(conversations.announcements(line, where, "call-" + id));
         jdbc.update("""
@@ -122,11 +122,6 @@ public class PhoneCalls {
                         : "agent", row.getString("text"), row.getTimestamp("created_at").toInstant()));
         return jdbc.query("SELECT * FROM calls WHERE id = :id AND tenant_id = :t", Map.of("id", id, "t", tenantId),
                 (row, i) -> view(row, transcript)).stream().findFirst();
-    }
-
-    /** The id of the call Twilio knows as {@code callSid}: the same in the bridge and here. */
-    public static UUID callId(String callSid) {
-        return UUID.nameUUIDFromBytes(("call:" + callSid).getBytes(StandardCharsets.UTF_8));
     }
 
     private ChannelSettings line(UUID tenantId, UUID channelId) {

@@ -1,6 +1,5 @@
 package com.custarea.voice.calls;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.custarea.schemas.CallEvent;
 import com.custarea.voice.lines.VoiceLine;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -77,7 +77,7 @@ public class CallSessions {
             byte[] random = new byte[32];
             RANDOM.nextBytes(random);
             String sessionId = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            call = new CallSession(sessionId, callId(callSid), line, callSid, from, to, direction, mode,
+            call = new CallSession(sessionId, CallEvent.callIdOf(callSid), line, callSid, from, to, direction, mode,
                     clock.instant());
             bySessionId.put(sessionId, call);
             byCallSid.put(callSid, call);
@@ -100,15 +100,10 @@ public class CallSessions {
      */
     public void endUnconnected(VoiceLine line, String callSid, String from, String to, String direction,
                                String reason) {
-        CallSession call = new CallSession("-", callId(callSid), line, callSid, from, to, direction, line.mode(),
-                clock.instant());
+        CallSession call = new CallSession("-", CallEvent.callIdOf(callSid), line, callSid, from, to, direction,
+                line.mode(), clock.instant());
         call.end();
         events.ended(call, 0, reason);
-    }
-
-    /** The id of the call Twilio knows as {@code callSid}: integration-app derives the same one. */
-    public static UUID callId(String callSid) {
-        return UUID.nameUUIDFromBytes(("call:" + callSid).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The session {@code sessionId} names, if it is open and no socket has taken it yet. */

@@ -64,8 +64,8 @@ public class TwimlController {
     @PostMapping(path = VOICE_PATH, consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     public ResponseEntity<String> voice(HttpServletRequest request) {
         Map<String, String> params = parameters(request);
-        boolean outbound = params.getOrDefault("Direction", "inbound").startsWith("outbound");
-        String ours = outbound ? params.get("From") : params.get("To");
+        boolean outbound = outbound(params);
+        String ours = ourNumber(params);
         Optional<VoiceLine> line = lines.byNumber(ours);
         if (line.isEmpty()) {
             LOG.warn("A call for {} reached the bridge, but no tenant has that number", ours);
@@ -101,9 +101,8 @@ public class TwimlController {
     public ResponseEntity<String> status(HttpServletRequest request) {
         Map<String, String> params = parameters(request);
         Optional<CallSession> call = sessions.byCallSid(params.get("CallSid"));
-        boolean outbound = params.getOrDefault("Direction", "inbound").startsWith("outbound");
-        Optional<VoiceLine> line = call.map(CallSession::line)
-                .or(() -> lines.byNumber(outbound ? params.get("From") : params.get("To")));
+        boolean outbound = outbound(params);
+        Optional<VoiceLine> line = call.map(CallSession::line).or(() -> lines.byNumber(ourNumber(params)));
         if (line.isEmpty()) {
             return problem(HttpStatus.NOT_FOUND, "No call or line for this status callback");
         }
@@ -133,8 +132,7 @@ public class TwimlController {
     @PostMapping(path = HANDOFF_PATH, consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     public ResponseEntity<String> afterSocket(HttpServletRequest request) {
         Map<String, String> params = parameters(request);
-        boolean outbound = params.getOrDefault("Direction", "inbound").startsWith("outbound");
-        Optional<VoiceLine> line = lines.byNumber(outbound ? params.get("From") : params.get("To"));
+        Optional<VoiceLine> line = lines.byNumber(ourNumber(params));
         if (line.isEmpty()) {
             return problem(HttpStatus.NOT_FOUND, "No voice line for this call");
         }
@@ -186,6 +184,16 @@ public class TwimlController {
             LOG.warn("Refused a Twilio voice webhook with a bad signature for line {}", line.phoneNumber());
         }
         return valid;
+    }
+
+    /** Whether Twilio placed the call for us (Direction outbound-api or outbound-dial) rather than received it. */
+    private static boolean outbound(Map<String, String> params) {
+        return params.getOrDefault("Direction", "inbound").startsWith("outbound");
+    }
+
+    /** Our line's number on the call: the callee of an inbound call, the caller of an outbound one. */
+    private static String ourNumber(Map<String, String> params) {
+        return outbound(params) ? params.get("From") : params.get("To");
     }
 
     /** The POST parameters only (the query's are part of the signed URL, not of the parameters). */

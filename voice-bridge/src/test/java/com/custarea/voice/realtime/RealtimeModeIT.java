@@ -147,7 +147,6 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
         TwilioCall call = started.call();
         FakeTwilioMediaStream twilio = started.twilio();
         FakeOpenAiRealtimeServer.Connection model = started.model();
-        await().atMost(WAIT).until(() -> model.first("session.update"), Objects::nonNull);
 
         model.abort();
 
@@ -194,7 +193,6 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
         TwilioCall call = started.call();
         FakeTwilioMediaStream twilio = started.twilio();
         FakeOpenAiRealtimeServer.Connection model = started.model();
-        await().atMost(WAIT).until(() -> model.first("session.update"), Objects::nonNull);
 
         twilio.stop(call.callSid(), line.accountSid());
 
@@ -206,7 +204,7 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
         assertThat(events.get(events.size() - 1).endReason()).isEqualTo("completed");
     }
 
-    /** A realtime call on a new line, its Media Stream started, and the model socket the bridge opened for it. */
+    /** A realtime call on a new line, its Media Stream started, and the model socket the bridge set up for it. */
     private Started startCall() {
         VoiceLine line = newLine(CallMode.REALTIME);
         TwilioCall call = call(line);
@@ -216,7 +214,9 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
         twilio.connected();
         twilio.start(call.callSid(), line.accountSid());
         await().atMost(WAIT).until(() -> openai.connections().size() > before);
-        return new Started(line, call, twilio, openai.connections().get(before));
+        FakeOpenAiRealtimeServer.Connection model = openai.connections().get(before);
+        await().atMost(WAIT).until(() -> model.first("session.update"), Objects::nonNull);
+        return new Started(line, call, twilio, model);
     }
 
     private record Started(VoiceLine line, TwilioCall call, FakeTwilioMediaStream twilio,

@@ -77,7 +77,7 @@ public abstract class VoiceBridgeIntegrationTest {
                              VoiceLine line) {
 
         public UUID callId() {
-            return UUID.nameUUIDFromBytes(("call:" + callSid).getBytes(StandardCharsets.UTF_8));
+            return CallEvent.callIdOf(callSid);
         }
     }
 

@@ -111,7 +111,7 @@ class TwimlIT extends VoiceBridgeIntegrationTest {
                 outboundLine.accountSid(), "From", outboundLine.phoneNumber(), "To", randomNumber(), "Direction",
                 "outbound-api", "CallStatus", "busy"));
         assertThat(postForm("/twiml/status", noAnswer, outboundLine.authToken()).statusCode()).isEqualTo(204);
-        UUID unansweredId = UUID.nameUUIDFromBytes(("call:" + unanswered).getBytes(StandardCharsets.UTF_8));
+        UUID unansweredId = CallEvent.callIdOf(unanswered);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(callEvents(unansweredId))
                 .singleElement().satisfies(event -> {
                     assertThat(event.type()).isEqualTo(CallEvent.ENDED);
