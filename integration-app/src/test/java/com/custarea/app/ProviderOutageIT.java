@@ -39,13 +39,10 @@ class ProviderOutageIT extends PipelineIntegrationTest {
         TestChannel channel = newApiChannel(true);
         String path = channel.callbackPath();
         TENANT_SYSTEMS.stubFor(post(urlPathEqualTo(path)).inScenario(path).whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")).willSetStateTo("down-0"));
-        // enough failures that the circuit opens however the replies are batched and retried
-        int downFor = 20;
-        for (int i = 0; i < downFor; i++) {
-            TENANT_SYSTEMS.stubFor(post(urlPathEqualTo(path)).inScenario(path).whenScenarioStateIs("down-" + i)
-                    .willReturn(aResponse().withStatus(503)).willSetStateTo(i + 1 < downFor ? "down-" + (i + 1) : "up"));
-        }
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "2")).willSetStateTo("down"));
+        // down until the circuit has opened, however the replies are batched and retried; then up again
+        TENANT_SYSTEMS.stubFor(post(urlPathEqualTo(path)).inScenario(path).whenScenarioStateIs("down")
+                .willReturn(aResponse().withStatus(503)));
         TENANT_SYSTEMS.stubFor(post(urlPathEqualTo(path)).inScenario(path).whenScenarioStateIs("up")
                 .willReturn(aResponse().withStatus(200)));
         List<String> transitions = new CopyOnWriteArrayList<>();
@@ -59,6 +56,8 @@ class ProviderOutageIT extends PipelineIntegrationTest {
                     .isEqualTo(202);
         }
 
+        await().atMost(Duration.ofSeconds(30)).until(() -> transitions.contains("OPEN"));
+        TENANT_SYSTEMS.setScenarioState(path, "up");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(jdbc.queryForList("""
                 SELECT status FROM messages WHERE tenant_id = :tenant AND direction = 'outbound'
                 """, Map.of("tenant", channel.tenantId()), String.class)).hasSize(4).containsOnly("sent"));
