@@ -42,11 +42,31 @@ public record InboundMessage(
         Map<String, String> metadata) implements EventEnvelope {
 
     public static final int SCHEMA_VERSION = 1;
+    /**
+     * Metadata: the message was sent by a machine ({@code auto-reply}, {@code bulk}); the AI agent does not answer
+     * it and the conversation's team sees it as it is.
+     */
+    public static final String AUTOMATED = "automated";
+    /** Metadata: the text without quoted history (an e-mail's earlier messages): what the AI agent reads. */
+    public static final String REPLY_TEXT = "replyText";
 
     public InboundMessage {
         otherIdentifiers = otherIdentifiers == null ? List.of() : List.copyOf(otherIdentifiers);
         attachments = attachments == null ? List.of() : List.copyOf(attachments);
         threadReferences = threadReferences == null ? List.of() : List.copyOf(threadReferences);
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    }
+
+    /** Whether a machine sent this message (an auto-reply, a mailing), so that no agent answers it automatically. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean automated() {
+        return metadata.containsKey(AUTOMATED);
+    }
+
+    /** The text the AI agent answers: without quoted history when the channel told it apart. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public String textForAgent() {
+        String reply = metadata.get(REPLY_TEXT);
+        return reply == null || reply.isBlank() ? text : reply;
     }
 }

@@ -183,4 +183,19 @@ public final class RequestBodies {
                           @Schema(example = "{\"keywords\": [\"lawyer\", \"complaint\"]}") Map<String, Object> handoffRules,
                           List<String> enabledTools, @Schema(example = "0.45") Double answerThreshold) {
     }
+
+    @Schema(name = "CreateEmailAccountRequest")
+    public record CreateEmailAccount(@Schema(example = "ses", allowableValues = {"ses", "gmail", "outlook"})
+                                     String provider,
+                                     @Schema(example = "support@acme.example") String address,
+                                     @Schema(example = "Acme Support") String displayName,
+                                     @Schema(example = "Acme Support · acme.example") String signature,
+                                     Boolean aiAgentEnabled,
+                                     @Schema(description = "write-only: {refreshToken} for Gmail and Outlook")
+                                     Map<String, String> credentials) {
+    }
+
+    @Schema(name = "UpdateEmailAccountRequest")
+    public record UpdateEmailAccount(String displayName, String signature) {
+    }
 }

@@ -110,14 +110,16 @@ public class SecurityConfiguration {
 
     /**
      * Bearer tokens come in the Authorization header; the event stream also takes ?access_token= (EventSource). The
-     * widget's visitor tokens and the voice bridge's token are not the dashboard's: their APIs check them.
+     * widget's visitor tokens, the voice bridge's token and Google's push tokens (/api/webhooks/gmail) are not the
+     * dashboard's: their endpoints check them.
      */
     private static BearerTokenResolver bearerTokens() {
         DefaultBearerTokenResolver header = new DefaultBearerTokenResolver();
         DefaultBearerTokenResolver headerOrQuery = new DefaultBearerTokenResolver();
         headerOrQuery.setAllowUriQueryParameter(true);
         return (HttpServletRequest request) -> request.getRequestURI().startsWith("/api/widget/")
-                || request.getRequestURI().startsWith("/api/internal/voice/") ? null
+                || request.getRequestURI().startsWith("/api/internal/voice/")
+                || request.getRequestURI().startsWith("/api/webhooks/") ? null
                 : "/api/events".equals(request.getRequestURI()) ? headerOrQuery.resolve(request)
                 : header.resolve(request);
     }

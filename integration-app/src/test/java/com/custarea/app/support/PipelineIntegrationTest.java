@@ -82,6 +82,27 @@ public abstract class PipelineIntegrationTest {
         registry.add("custarea.ai.openai.api-key", () -> "sk-test-fake");
         registry.add("custarea.ai.openai.timeout", () -> "2s");
         registry.add("custarea.public-base-url", () -> TwilioWebhookClient.PUBLIC_BASE_URL);
+        // e-mail: SES and S3 at the root, Gmail under /gmail/, Graph under /graph/v1.0, Google's and Microsoft's
+        // authorization servers under /google and /microsoft, SNS certificates under /sns
+        registry.add("custarea.email.ses.endpoint-override", TENANT_SYSTEMS::baseUrl);
+        registry.add("custarea.email.ses.access-key-id", () -> "AKIDTEST");
+        registry.add("custarea.email.ses.secret-access-key", () -> "test-secret");
+        registry.add("custarea.email.ses.topic-arns", () -> EmailFakes.TOPIC_ARN);
+        registry.add("custarea.email.ses.sns-host-pattern", () -> "localhost|127\\.0\\.0\\.1");
+        registry.add("custarea.email.ses.sns-require-https", () -> "false");
+        registry.add("custarea.email.gmail.root-url", () -> TENANT_SYSTEMS.baseUrl() + "/gmail/");
+        registry.add("custarea.email.gmail.pubsub-topic", () -> EmailFakes.GMAIL_TOPIC);
+        registry.add("custarea.email.gmail.push-audience", () -> EmailFakes.PUSH_AUDIENCE);
+        registry.add("custarea.email.gmail.push-jwks-uri", () -> TENANT_SYSTEMS.baseUrl() + "/google/certs");
+        registry.add("custarea.email.graph.base-url", () -> TENANT_SYSTEMS.baseUrl() + "/graph/v1.0");
+        registry.add("custarea.email.google.client-id", () -> "google-client");
+        registry.add("custarea.email.google.client-secret", () -> "google-secret");
+        registry.add("custarea.email.google.authorization-uri", () -> TENANT_SYSTEMS.baseUrl() + "/google/auth");
+        registry.add("custarea.email.google.token-uri", () -> TENANT_SYSTEMS.baseUrl() + "/google/token");
+        registry.add("custarea.email.microsoft.client-id", () -> "microsoft-client");
+        registry.add("custarea.email.microsoft.client-secret", () -> "microsoft-secret");
+        registry.add("custarea.email.microsoft.authority", () -> TENANT_SYSTEMS.baseUrl() + "/microsoft");
+        registry.add("custarea.email.poll-interval", () -> "500");
     }
 
     @LocalServerPort

@@ -26,6 +26,13 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class ConversationThreader {
 
+    /** Reply and forward prefixes of common mail clients (English, German, Nordic, Dutch), repeated or numbered. */
+    static final String SUBJECT_PREFIXES = "^\\s*((re|aw|sv|antw|fwd?|wg|tr)\\s*(\\[\\d+\\])?\\s*:\\s*)+";
+    private static final java.util.regex.Pattern REPLY_SUBJECT = java.util.regex.Pattern.compile(
+            "^\\s*(re|aw|sv|antw)\\s*(\\[\\d+\\])?\\s*:", java.util.regex.Pattern.CASE_INSENSITIVE);
+    /** How recent a conversation must be for a reply to join it by subject alone. */
+    static final int SUBJECT_WINDOW_DAYS = 30;
+
     /** The thread key of channels without threads: one open conversation per contact and channel. */
     static final String DEFAULT_THREAD = "default";
 
@@ -48,7 +55,9 @@ public class ConversationThreader {
         List<Integer> byThreadKey = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             InboundMessage message = requests.get(i).message();
-            Optional<UUID> existing = byReferences(message).or(() -> byProviderThread(message));
+            ThreadRequest request = requests.get(i);
+            Optional<UUID> existing = byReferences(message).or(() -> byProviderThread(message))
+                    .or(() -> byReplySubject(request));
             if (existing.isPresent()) {
                 results[i] = new ThreadResult(existing.get(), false);
             } else {
@@ -139,17 +148,65 @@ public class ConversationThreader {
         if (message.threadReferences().isEmpty()) {
             return Optional.empty();
         }
+        // SES replaces our Message-ID with <its message id@…amazonses.com>: a reply refers to that, and the send
+        // ledger knows which of our messages SES gave that id
+        List<String> sesIds = message.threadReferences().stream().map(ConversationThreader::sesMessageId).toList();
         return jdbc.query("""
-                SELECT m.conversation_id FROM messages m
-                WHERE m.tenant_id = :tenantId AND m.channel_id = :channelId
-                  AND m.provider_message_id = ANY(CAST(:refs AS text[]))
-                ORDER BY array_position(CAST(:refs AS text[]), m.provider_message_id)
-                LIMIT 1
+                SELECT conversation_id FROM (
+                    SELECT m.conversation_id, array_position(CAST(:refs AS text[]), m.provider_message_id) AS position
+                    FROM messages m
+                    WHERE m.tenant_id = :tenantId AND m.channel_id = :channelId
+                      AND m.provider_message_id = ANY(CAST(:refs AS text[]))
+                    UNION ALL
+                    SELECT m.conversation_id, array_position(CAST(:sesIds AS text[]), l.provider_message_id)
+                    FROM send_ledger l JOIN messages m ON m.id = l.message_id AND m.tenant_id = l.tenant_id
+                    WHERE l.tenant_id = :tenantId AND m.channel_id = :channelId
+                      AND l.provider_message_id = ANY(CAST(:sesIds AS text[]))
+                ) found
+                ORDER BY position LIMIT 1
                 """, new MapSqlParameterSource()
                 .addValue("tenantId", message.tenantId())
                 .addValue("channelId", message.channelId())
-                .addValue("refs", SqlArrays.texts(message.threadReferences())),
+                .addValue("refs", SqlArrays.texts(message.threadReferences()))
+                .addValue("sesIds", SqlArrays.texts(sesIds)),
                 (row, i) -> row.getObject("conversation_id", UUID.class)).stream().findFirst();
+    }
+
+    /** The SES message id a Message-ID of SES's carries ({@code <id@email.amazonses.com>}), else null. */
+    static String sesMessageId(String reference) {
+        int at = reference.lastIndexOf('@');
+        if (at < 1 || !reference.startsWith("<") || !reference.endsWith(".amazonses.com>")) {
+            return null;
+        }
+        return reference.substring(1, at);
+    }
+
+    /**
+     * A reply whose client dropped its references ("Re: Order 1" and nothing else) joins the contact's open
+     * conversation on the mailbox with the same subject, if it moved within the subject window. Only replies: a
+     * forward or a new mail with an old subject starts its own conversation.
+     */
+    private Optional<UUID> byReplySubject(ThreadRequest request) {
+        InboundMessage message = request.message();
+        if (!threadsByMessage(request.channel().type()) || message.subject() == null
+                || !REPLY_SUBJECT.matcher(message.subject()).lookingAt()) {
+            return Optional.empty();
+        }
+        return jdbc.query("""
+                SELECT id FROM conversations
+                WHERE tenant_id = :tenantId AND channel_id = :channelId AND contact_id = :contactId
+                  AND status <> 'resolved' AND last_message_at > now() - CAST(:window AS interval)
+                  AND lower(btrim(regexp_replace(subject, :prefixes, '', 'i')))
+                      = lower(btrim(regexp_replace(:subject, :prefixes, '', 'i')))
+                ORDER BY last_message_at DESC LIMIT 1
+                """, new MapSqlParameterSource()
+                .addValue("tenantId", message.tenantId())
+                .addValue("channelId", message.channelId())
+                .addValue("contactId", request.contactId())
+                .addValue("window", SUBJECT_WINDOW_DAYS + " days")
+                .addValue("prefixes", SUBJECT_PREFIXES)
+                .addValue("subject", message.subject()), (row, i) -> row.getObject("id", UUID.class))
+                .stream().findFirst();
     }
 
     private Optional<UUID> byProviderThread(InboundMessage message) {

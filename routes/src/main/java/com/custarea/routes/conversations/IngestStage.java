@@ -167,11 +167,12 @@ public class IngestStage implements BatchStage<InboundMessage> {
                 ConversationEvent.SCHEMA_VERSION, message.correlationId(), ConversationEventType.MESSAGE_CREATED,
                 stored.conversationId(), contactId, message.channel(), message.channelId(), stored.id(), "inbound",
                 MessageStatus.RECEIVED, preview(message.text()))));
-        if (channel.aiAgentEnabled()) {
+        // an auto-reply answered by the agent could start a loop of machines answering each other
+        if (channel.aiAgentEnabled() && !message.automated()) {
             output.add(OutgoingRecord.of(Topics.AI_REQUESTS, new AiRequest(
                     DeterministicIds.of("ai.request", stored.id()), message.tenantId(), now,
                     AiRequest.SCHEMA_VERSION, message.correlationId(), stored.conversationId(), stored.id(),
-                    contactId, message.channel(), message.channelId(), message.text())));
+                    contactId, message.channel(), message.channelId(), message.textForAgent())));
         }
         return output;
     }

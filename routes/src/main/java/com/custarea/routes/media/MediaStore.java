@@ -107,6 +107,27 @@ public class MediaStore {
         return attachments;
     }
 
+    /**
+     * Keeps a file that arrived with its message (an e-mail attachment) under {@code id}, and returns its
+     * attachment; a file over the size limit is recorded as too large and not written. Keeping the same id again
+     * (a provider retry) changes nothing. {@code sourceUrl} says where it came from (no fetch is ever made).
+     */
+    public Attachment keepBytes(ChannelSettings channel, UUID id, String sourceUrl, String filename,
+                                String contentType, byte[] bytes) {
+        String type = contentType == null || contentType.isBlank() ? "application/octet-stream" : contentType;
+        if (bytes.length > fetcher.maxBytes()) {
+            insert(channel, new Source(id, sourceUrl, type), type, "too_large", (long) bytes.length, null);
+        } else {
+            String storageKey = write(channel.tenantId(), id, bytes);
+            insert(channel, new Source(id, sourceUrl, type), type, "stored", (long) bytes.length, storageKey);
+        }
+        if (filename != null) {
+            jdbc.update("UPDATE media SET filename = :filename WHERE id = :id AND filename IS NULL",
+                    Map.of("filename", filename, "id", id));
+        }
+        return new Attachment(URL_PREFIX + id, type, filename, (long) bytes.length);
+    }
+
     /** The file {@code id} of {@code tenantId}, fetched now if it was pending. */
     public Opened open(UUID tenantId, UUID id) {
         Optional<Row> found = row(tenantId, id);
