@@ -44,7 +44,7 @@ class SecuritySweepIT extends DashboardIntegrationTest {
      * checks its own visitor tokens (WidgetIT refuses forged, unsigned and dashboard tokens there).
      */
     private static final List<String> PUBLIC_PREFIXES = List.of("/api/auth/", "/api/v2/auth/", "/api/channels/api/",
-            "/api/webhooks/", "/api/openapi", "/api/widget/");
+            "/api/webhooks/", "/api/openapi", "/api/widget/", "/oauth/");
     private static final List<String> TABLES = List.of("contacts", "conversations", "messages", "tickets", "leads",
             "channels", "users", "workflows", "webhook_subscriptions", "contact_notes", "dlq_replays");
 
