@@ -39,3 +39,7 @@ CREATE TABLE email_oauth_states (
     created_at    timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX email_oauth_states_expiry ON email_oauth_states (expires_at);
+
+-- Replies to mail SES sent name SES's Message-ID (its message id), and SES's bounce and delivery notifications name
+-- it too: both find our message through the send ledger.
+CREATE INDEX send_ledger_provider_message ON send_ledger (provider_message_id) WHERE provider_message_id IS NOT NULL;

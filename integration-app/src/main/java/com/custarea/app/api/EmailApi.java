@@ -2,6 +2,7 @@ package com.custarea.app.api;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -88,7 +89,7 @@ public class EmailApi {
         String refreshToken = body.path("credentials").path("refreshToken").asText(null);
         if (provider != EmailProvider.SES && refreshToken == null) {
             throw ProblemException.badRequest("A " + provider.wireName() + " mailbox is connected through its "
-                    + "consent screen: GET /api/settings/email/" + provider.wireName() + "/auth", java.util.List.of(
+                    + "consent screen: GET /api/settings/email/" + provider.wireName() + "/auth", List.of(
                     new Problem.FieldError("/credentials/refreshToken", "required unless connected through OAuth")));
         }
         EmailAccount account;
@@ -99,7 +100,7 @@ public class EmailApi {
                     refreshToken == null ? null : PayloadJson.write(Map.of("refreshToken", refreshToken)),
                     body.path("aiAgentEnabled").asBoolean(false)));
         } catch (EmailAccounts.AddressTakenException e) {
-            throw new ProblemException(409, "address-taken", "Conflict", e.getMessage(), java.util.List.of(
+            throw new ProblemException(409, "address-taken", "Conflict", e.getMessage(), List.of(
                     new Problem.FieldError("/address", "already connected")), null);
         }
         String verification = null;
@@ -131,7 +132,7 @@ public class EmailApi {
         try {
             request.ok(new Consent(oauth.authorizationUrl(caller.tenantId(), caller.userId(), provider)));
         } catch (EmailOAuthException e) {
-            throw new ProblemException(503, e.reason(), "Service Unavailable", e.getMessage(), java.util.List.of(), null);
+            throw new ProblemException(503, e.reason(), "Service Unavailable", e.getMessage(), List.of(), null);
         }
     }
 
@@ -142,18 +143,20 @@ public class EmailApi {
         if (error != null) {
             throw new ProblemException(400, "consent-refused", "Bad Request", "The mailbox was not connected: "
                     + error + request.query("error_description").map(text -> " (" + text + ")").orElse(""),
-                    java.util.List.of(), null);
+                    List.of(), null);
         }
         String state = request.query("state").orElseThrow(() -> ProblemException.badRequest(
-                "The callback carries no state", java.util.List.of(new Problem.FieldError("state", "required"))));
+                "The callback carries no state", List.of(new Problem.FieldError("state", "required"))));
         String code = request.query("code").orElseThrow(() -> ProblemException.badRequest(
-                "The callback carries no code", java.util.List.of(new Problem.FieldError("code", "required"))));
+                "The callback carries no code", List.of(new Problem.FieldError("code", "required"))));
         try {
             request.ok(AccountView.of(connections.connect(oauth.complete(provider, state, code)), null));
         } catch (EmailOAuthException e) {
-            int status = "invalid-state".equals(e.reason()) ? 400 : 502;
+            // a state we did not issue, or a code Google or Microsoft would not take (used, expired): start again
+            int status = List.of(EmailOAuthException.INVALID_STATE, EmailOAuthException.INVALID_GRANT,
+                    EmailOAuthException.MISSING_CODE).contains(e.reason()) ? 400 : 502;
             throw new ProblemException(status, e.reason(), status == 400 ? "Bad Request" : "Bad Gateway",
-                    e.getMessage(), java.util.List.of(), null);
+                    e.getMessage(), List.of(), null);
         }
     }
 

@@ -46,9 +46,6 @@ import org.junit.jupiter.api.Test;
  * the watch started), mail announced by a Pub/Sub push whose OIDC token is verified, read from the history, and
  * answered through users.messages.send in the same Gmail thread; a revoked grant marks the account.
  */
-@org.junit.jupiter.api.Disabled("Fails in the full suite: the pushed mail is not answered within 30 s and a revoked "
-        + "grant is not seen while an access token is cached (see the closing note of 2026-11-28); the Gmail client, "
-        + "push verifier and OAuth flow are covered by their unit tests in routes")
 class GmailMailboxIT extends DashboardIntegrationTest {
 
     private static final String FIRST_CONTACT_ID = "<000001dc5b22$5e8f1b20$1bad5160$@customer.test>";
@@ -100,43 +97,101 @@ class GmailMailboxIT extends DashboardIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
                 "SELECT sync_cursor FROM email_accounts WHERE address = :a", Map.of("a", address), String.class),
                 "100"::equals);
-        jdbc.update("UPDATE channels SET ai_agent_enabled = true WHERE id = :id",
-                Map.of("id", UUID.fromString(connected.json().get("id").asText())));
+        JsonClient.Answer agent = api.put("/api/agent-deployments/" + connected.json().get("id").asText(),
+                admin.accessToken(), "{\"enabled\": true}");
+        assertThat(agent.status()).as(agent.raw().body()).isEqualTo(200);
     }
 
     @Test
     void aPushedMailIsReadFromTheHistoryAndAnsweredInItsGmailThread() throws Exception {
-        String raw = Base64.getUrlEncoder().withoutPadding().encodeToString(EmailFakes.fixture("first-contact.eml",
-                Map.of(FIRST_CONTACT_ID, "<" + address + "@customer.test>")));
-        String auth = "Bearer ya29.refreshed-" + address;
-        TENANT_SYSTEMS.stubFor(get(urlPathEqualTo("/gmail/gmail/v1/users/me/history"))
-                .withHeader("Authorization", equalTo(auth)).withQueryParam("startHistoryId", equalTo("100"))
-                .willReturn(okJson("{\"history\": [{\"id\": \"150\", \"messagesAdded\": [{\"message\": "
-                        + "{\"id\": \"m-1\", \"threadId\": \"t-1\", \"labelIds\": [\"INBOX\"]}}]}],"
-                        + " \"historyId\": \"200\"}")));
-        TENANT_SYSTEMS.stubFor(get(urlPathEqualTo("/gmail/gmail/v1/users/me/messages/m-1"))
-                .withHeader("Authorization", equalTo(auth))
-                .willReturn(okJson("{\"id\": \"m-1\", \"threadId\": \"t-1\", \"labelIds\": [\"INBOX\"],"
-                        + " \"internalDate\": \"" + Instant.now().toEpochMilli() + "\", \"historyId\": \"150\","
-                        + " \"raw\": \"" + raw + "\"}")));
-        TENANT_SYSTEMS.stubFor(post(urlPathEqualTo("/gmail/gmail/v1/users/me/messages/send"))
-                .withHeader("Authorization", equalTo(auth))
-                .willReturn(okJson("{\"id\": \"sent-1\", \"threadId\": \"t-1\", \"labelIds\": [\"SENT\"]}")));
+        stubHistoryFrom100();
+        stubMessageAndSend();
 
         assertThat(push("Bearer " + EmailFakes.pushToken("https://someone-else.example")).statusCode())
                 .isEqualTo(403);
         assertThat(push("Bearer " + EmailFakes.pushToken(EmailFakes.PUSH_AUDIENCE)).statusCode()).isEqualTo(204);
 
+        assertAnsweredInThread();
+        assertThat(jdbc.queryForObject("SELECT sync_cursor FROM email_accounts WHERE address = :a",
+                Map.of("a", address), String.class)).isEqualTo("200");
+    }
+
+    @Test
+    void aHistoryIdGmailNoLongerKeepsReadsTheLastWeekOfTheInboxAgain() throws Exception {
+        TENANT_SYSTEMS.stubFor(get(urlPathEqualTo("/gmail/gmail/v1/users/me/history"))
+                .withHeader("Authorization", equalTo(bearer()))
+                .willReturn(aResponse().withStatus(404).withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\": {\"code\": 404, \"message\": \"Requested entity was not found.\","
+                                + " \"errors\": [{\"reason\": \"notFound\"}]}}")));
+        TENANT_SYSTEMS.stubFor(get(urlPathEqualTo("/gmail/gmail/v1/users/me/profile"))
+                .withHeader("Authorization", equalTo(bearer()))
+                .willReturn(okJson("{\"emailAddress\": \"" + address + "\", \"historyId\": \"900\"}")));
+        TENANT_SYSTEMS.stubFor(get(urlPathEqualTo("/gmail/gmail/v1/users/me/messages"))
+                .withHeader("Authorization", equalTo(bearer()))
+                .withQueryParam("q", equalTo("in:inbox newer_than:7d"))
+                .willReturn(okJson("{\"messages\": [{\"id\": \"m-1\", \"threadId\": \"t-1\"}],"
+                        + " \"resultSizeEstimate\": 1}")));
+        stubMessageAndSend();
+
+        assertThat(push("Bearer " + EmailFakes.pushToken(EmailFakes.PUSH_AUDIENCE)).statusCode()).isEqualTo(204);
+
+        assertAnsweredInThread();
+        assertThat(jdbc.queryForObject("SELECT sync_cursor FROM email_accounts WHERE address = :a",
+                Map.of("a", address), String.class)).isEqualTo("900");
+    }
+
+    @Test
+    void aMailboxWhoseWatchLapsedAndCannotBeRenewedIsPolled() {
+        TENANT_SYSTEMS.stubFor(post(urlPathEqualTo("/gmail/gmail/v1/users/me/watch")).atPriority(1)
+                .withHeader("Authorization", equalTo(bearer()))
+                .willReturn(aResponse().withStatus(403).withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\": {\"code\": 403, \"message\": \"User not authorized to perform this "
+                                + "action.\", \"errors\": [{\"reason\": \"forbidden\"}]}}")));
+        jdbc.update("UPDATE email_accounts SET watch_expires_at = now() - interval '1 minute' WHERE address = :a",
+                Map.of("a", address));
+        stubHistoryFrom100();
+        stubMessageAndSend();
+
+        // no push comes: the round (every 500 ms in the tests) reads the mailbox
+        assertAnsweredInThread();
+    }
+
+    private String bearer() {
+        return "Bearer ya29.refreshed-" + address;
+    }
+
+    /** Gmail's history since 100 (the watch's): one mail added, m-1 of thread t-1; the history is then at 200. */
+    private void stubHistoryFrom100() {
+        TENANT_SYSTEMS.stubFor(get(urlPathEqualTo("/gmail/gmail/v1/users/me/history"))
+                .withHeader("Authorization", equalTo(bearer())).withQueryParam("startHistoryId", equalTo("100"))
+                .willReturn(okJson("{\"history\": [{\"id\": \"150\", \"messagesAdded\": [{\"message\": "
+                        + "{\"id\": \"m-1\", \"threadId\": \"t-1\", \"labelIds\": [\"INBOX\"]}}]}],"
+                        + " \"historyId\": \"200\"}")));
+    }
+
+    private void stubMessageAndSend() {
+        String raw = Base64.getUrlEncoder().withoutPadding().encodeToString(EmailFakes.fixture("first-contact.eml",
+                Map.of(FIRST_CONTACT_ID, "<" + address + "@customer.test>")));
+        TENANT_SYSTEMS.stubFor(get(urlPathEqualTo("/gmail/gmail/v1/users/me/messages/m-1"))
+                .withHeader("Authorization", equalTo(bearer()))
+                .willReturn(okJson("{\"id\": \"m-1\", \"threadId\": \"t-1\", \"labelIds\": [\"INBOX\"],"
+                        + " \"internalDate\": \"" + Instant.now().toEpochMilli() + "\", \"historyId\": \"150\","
+                        + " \"raw\": \"" + raw + "\"}")));
+        TENANT_SYSTEMS.stubFor(post(urlPathEqualTo("/gmail/gmail/v1/users/me/messages/send"))
+                .withHeader("Authorization", equalTo(bearer()))
+                .willReturn(okJson("{\"id\": \"sent-1\", \"threadId\": \"t-1\", \"labelIds\": [\"SENT\"]}")));
+    }
+
+    /** The agent's answer went out through users.messages.send, in the mail's Gmail thread, as a reply to it. */
+    private void assertAnsweredInThread() {
         LoggedRequest sent = await().atMost(Duration.ofSeconds(30)).until(() -> TENANT_SYSTEMS.findAll(
                 postRequestedFor(urlPathEqualTo("/gmail/gmail/v1/users/me/messages/send"))
-                        .withHeader("Authorization", equalTo(auth))), found -> found.size() == 1).get(0);
+                        .withHeader("Authorization", equalTo(bearer()))), found -> found.size() == 1).get(0);
         JsonNode body = PayloadJson.tree(sent.getBodyAsString());
         assertThat(body.get("threadId").asText()).isEqualTo("t-1");
         String mime = new String(Base64.getUrlDecoder().decode(body.get("raw").asText()), StandardCharsets.UTF_8);
         assertThat(mime).contains("In-Reply-To: <" + address + "@customer.test>", "To: jane@customer.test")
                 .containsPattern("Message-ID: <[0-9a-f-]{36}@gmail\\.test>");
-        assertThat(jdbc.queryForObject("SELECT sync_cursor FROM email_accounts WHERE address = :a",
-                Map.of("a", address), String.class)).isEqualTo("200");
         assertThat(jdbc.queryForObject("""
                 SELECT c.provider_thread_id FROM conversations c JOIN messages m ON m.conversation_id = c.id
                 WHERE m.provider_message_id = :id
@@ -152,6 +207,12 @@ class GmailMailboxIT extends DashboardIntegrationTest {
                         .withBody("{\"error\": \"invalid_grant\", \"error_description\": \"Token has been expired or "
                                 + "revoked.\"}")));
 
+        // the cached access token no longer works: Gmail answers 401, and the refresh that follows is refused
+        TENANT_SYSTEMS.stubFor(get(urlPathEqualTo("/gmail/gmail/v1/users/me/history"))
+                .withHeader("Authorization", equalTo(bearer()))
+                .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\": {\"code\": 401, \"message\": \"Invalid Credentials\","
+                                + " \"errors\": [{\"reason\": \"authError\"}]}}")));
         assertThat(push("Bearer " + EmailFakes.pushToken(EmailFakes.PUSH_AUDIENCE)).statusCode()).isEqualTo(204);
 
         JsonNode account = await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/email/accounts",

@@ -68,6 +68,31 @@ public final class EmailFakes {
                                 + "</ResponseMetadata></SendRawEmailResponse>")));
     }
 
+    /** SES's identity verification: nothing verified yet, and a verification mail sent on request. */
+    public static void stubSesIdentities(WireMockServer server) {
+        server.stubFor(post(urlPathEqualTo("/")).withRequestBody(containing("Action=GetIdentityVerificationAttributes"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody(
+                        "<GetIdentityVerificationAttributesResponse xmlns=\"http://ses.amazonaws.com/doc/2010-12-01/\">"
+                                + "<GetIdentityVerificationAttributesResult><VerificationAttributes/>"
+                                + "</GetIdentityVerificationAttributesResult><ResponseMetadata><RequestId>r1"
+                                + "</RequestId></ResponseMetadata></GetIdentityVerificationAttributesResponse>")));
+        server.stubFor(post(urlPathEqualTo("/")).withRequestBody(containing("Action=VerifyEmailIdentity"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody(
+                        "<VerifyEmailIdentityResponse xmlns=\"http://ses.amazonaws.com/doc/2010-12-01/\">"
+                                + "<VerifyEmailIdentityResult/><ResponseMetadata><RequestId>r2</RequestId>"
+                                + "</ResponseMetadata></VerifyEmailIdentityResponse>")));
+    }
+
+    /** SES refusing every send from {@code address} as throttled (what SES answers over the sending rate). */
+    public static void stubSesThrottling(WireMockServer server, String address) {
+        server.stubFor(post(urlPathEqualTo("/")).atPriority(1).withRequestBody(containing("Action=SendRawEmail"))
+                .withRequestBody(containing("Source=" + address.replace("@", "%40")))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "text/xml").withBody(
+                        "<ErrorResponse xmlns=\"http://ses.amazonaws.com/doc/2010-12-01/\"><Error><Type>Sender</Type>"
+                                + "<Code>Throttling</Code><Message>Maximum sending rate exceeded.</Message></Error>"
+                                + "<RequestId>r3</RequestId></ErrorResponse>")));
+    }
+
     /** The certificate URL our SNS messages name. */
     public static String certificateUrl(WireMockServer server) {
         return server.baseUrl() + CERT_PATH;
@@ -107,6 +132,18 @@ public final class EmailFakes {
         notification.put("mail", mail);
         notification.put("receipt", receipt);
         notification.put("content", Base64.getEncoder().encodeToString(raw));
+        return PayloadJson.write(notification);
+    }
+
+    /** SES's receipt notification of a mail the receipt rule's S3 action stored as {@code bucket}/{@code key}. */
+    public static String sesReceivedInS3(List<String> recipients, String sesMessageId, String bucket, String key) {
+        Map<String, Object> notification = PayloadJson.mapper().convertValue(PayloadJson.tree(sesReceived(new byte[0],
+                recipients, sesMessageId)), LinkedHashMap.class);
+        notification.remove("content");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> receipt = (Map<String, Object>) notification.get("receipt");
+        receipt.put("action", Map.of("type", "S3", "topicArn", TOPIC_ARN, "bucketName", bucket,
+                "objectKeyPrefix", "inbound/", "objectKey", key));
         return PayloadJson.write(notification);
     }
 

@@ -27,18 +27,35 @@ public class EmailDeliveryReports {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final EventPublisher publisher;
+    private final DeliveryStatusNotifications notifications;
 
-    public EmailDeliveryReports(NamedParameterJdbcTemplate jdbc, EventPublisher publisher) {
+    public EmailDeliveryReports(NamedParameterJdbcTemplate jdbc, EventPublisher publisher,
+                                DeliveryStatusNotifications notifications) {
         this.jdbc = jdbc;
         this.publisher = publisher;
+        this.notifications = notifications;
+    }
+
+    /**
+     * Whether {@code raw}, arrived in {@code account}'s mailbox, is a delivery status notification; if it reports
+     * that one of the account's mails failed, that mail is reported failed. Such mail is not a customer's message.
+     */
+    public boolean reportIfDeliveryNotification(EmailAccount account, byte[] raw) {
+        if (!notifications.isReport(raw)) {
+            return false;
+        }
+        notifications.read(raw).filter(DeliveryStatusNotifications.Bounce::failed).ifPresent(bounce ->
+                byMessageId(account, bounce.originalMessageId()).ifPresent(mail ->
+                        report(mail, "bounce", MessageStatus.FAILED, "bounced", bounce.diagnostic())));
+        return true;
     }
 
     /** Our message SES sent as {@code sesMessageId}. */
     public Optional<SentMail> bySesId(String sesMessageId) {
         return jdbc.query("""
                 SELECT l.tenant_id, l.message_id FROM send_ledger l
-                WHERE l.provider_message_id = :id AND l.channel = 'email'
-                """, Map.of("id", sesMessageId), (row, i) -> new SentMail(row.getObject("tenant_id", UUID.class),
+                WHERE l.provider_message_id = :id AND l.channel = :channel
+                """, Map.of("id", sesMessageId, "channel", Channel.EMAIL.wireName()), (row, i) -> new SentMail(row.getObject("tenant_id", UUID.class),
                 row.getObject("message_id", UUID.class))).stream().findFirst();
     }
 

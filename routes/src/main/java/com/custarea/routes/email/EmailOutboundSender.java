@@ -140,6 +140,12 @@ public class EmailOutboundSender {
         threads.recordMessageId(message.tenantId(), message.messageId(), messageId);
         String signature = account.signature() == null || account.signature().isBlank() ? null : account.signature();
         String text = message.text() == null ? "" : message.text();
+        // a file we do not keep (a link to elsewhere) goes as its link rather than not at all
+        List<String> links = message.attachments().stream().map(Attachment::url)
+                .filter(url -> url != null && storedMedia(url).isEmpty()).toList();
+        if (!links.isEmpty()) {
+            text = text + "\n\n" + String.join("\n", links);
+        }
         String html = message.html() != null ? message.html()
                 : "<div style=\"white-space:pre-wrap\">" + Entities.escape(text) + "</div>";
         if (signature != null) {
@@ -155,10 +161,11 @@ public class EmailOutboundSender {
     private List<EmailFile> files(OutboundMessage message) {
         List<EmailFile> files = new ArrayList<>();
         for (Attachment attachment : message.attachments()) {
-            if (attachment.url() == null || !attachment.url().startsWith(MediaStore.URL_PREFIX)) {
+            Optional<UUID> stored = attachment.url() == null ? Optional.empty() : storedMedia(attachment.url());
+            if (stored.isEmpty()) {
                 continue;
             }
-            UUID id = UUID.fromString(attachment.url().substring(MediaStore.URL_PREFIX.length()));
+            UUID id = stored.get();
             if (media.open(message.tenantId(), id) instanceof MediaStore.Opened.Found found) {
                 try {
                     files.add(new EmailFile(attachment.filename() == null ? id.toString() : attachment.filename(),
@@ -169,6 +176,22 @@ public class EmailOutboundSender {
             }
         }
         return files;
+    }
+
+    /**
+     * The id of a file in our media store that {@code url} names (its attachment URL, relative or on any host: the
+     * store only opens the tenant's own files), if it names one.
+     */
+    static Optional<UUID> storedMedia(String url) {
+        try {
+            String path = java.net.URI.create(url).getPath();
+            if (path == null || !path.startsWith(MediaStore.URL_PREFIX)) {
+                return Optional.empty();
+            }
+            return Optional.of(UUID.fromString(path.substring(MediaStore.URL_PREFIX.length())));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private SendAttempt call(EmailTransport transport, Prepared prepared) {

@@ -21,12 +21,7 @@ public class GmailTransport implements EmailTransport {
 
     @Override
     public Sent send(EmailAccount account, OutgoingEmail email, byte[] raw, String providerThreadId) {
-        try {
-            GmailApi.SentMail sent = gmail.send(tokens.accessToken(account), raw, providerThreadId);
-            return new Sent(sent.id(), sent.threadId());
-        } catch (EmailReauthorizationRequiredException e) {
-            tokens.refused(account, e);
-            throw e;
-        }
+        GmailApi.SentMail sent = tokens.call(account, token -> gmail.send(token, raw, providerThreadId));
+        return new Sent(sent.id(), sent.threadId());
     }
 }

@@ -31,6 +31,11 @@ import org.springframework.stereotype.Service;
 @Service
 public class InboundEmails {
 
+    /** Metadata: the mail's To addresses, comma-separated. */
+    public static final String TO = "to";
+    /** Metadata: the mail's Cc addresses, comma-separated, when it had any. */
+    public static final String CC = "cc";
+
     private final ChannelRegistry channels;
     private final MediaStore media;
     private final EventPublisher publisher;
@@ -82,9 +87,9 @@ public class InboundEmails {
         } else if (mail.bulk()) {
             metadata.put(InboundMessage.AUTOMATED, "bulk");
         }
-        metadata.put("to", mail.to().stream().map(EmailAddress::address).collect(Collectors.joining(", ")));
+        metadata.put(TO, mail.to().stream().map(EmailAddress::address).collect(Collectors.joining(", ")));
         if (!mail.cc().isEmpty()) {
-            metadata.put("cc", mail.cc().stream().map(EmailAddress::address).collect(Collectors.joining(", ")));
+            metadata.put(CC, mail.cc().stream().map(EmailAddress::address).collect(Collectors.joining(", ")));
         }
         Instant now = Instant.now();
         return new InboundMessage(DeterministicIds.of("email.inbound", account.channelId() + "|" + providerMessageId),

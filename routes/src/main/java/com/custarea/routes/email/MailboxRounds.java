@@ -1,5 +1,6 @@
 package com.custarea.routes.email;
 
+import java.time.Instant;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -7,9 +8,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * One round of mailbox upkeep: renews the push subscriptions that expire within a day (Gmail's watch is renewed
- * daily as Google recommends) and reads every mailbox whose provider has no push configured. A failure with one
- * mailbox never stops the round.
+ * One round of mailbox upkeep: renews the push subscriptions that expire soon (Gmail's watch daily, as Google
+ * recommends) and reads every mailbox that has no live subscription (its provider's push is not configured, or its
+ * watch could not be started). A failure with one mailbox never stops the round.
  */
 @Service
 public class MailboxRounds {
@@ -30,12 +31,14 @@ public class MailboxRounds {
         int renewed = watches.renewDue();
         int polled = 0;
         for (EmailProvider provider : List.of(EmailProvider.GMAIL, EmailProvider.OUTLOOK)) {
-            if (watches.pushConfigured(provider)) {
-                continue;
-            }
+            boolean push = watches.pushConfigured(provider);
             for (EmailAccount account : accounts.active(provider)) {
-                sync.requestSync(account);
-                polled++;
+                // without a live subscription (push not configured, or the watch could not be started) nothing
+                // would tell us about new mail: read the mailbox every round until push works
+                if (!push || account.watchExpires() == null || account.watchExpires().isBefore(Instant.now())) {
+                    sync.requestSync(account);
+                    polled++;
+                }
             }
         }
         if (renewed + polled > 0) {

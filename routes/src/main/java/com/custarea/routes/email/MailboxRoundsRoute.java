@@ -4,7 +4,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-/** Every poll interval: renew push subscriptions that expire soon, and read the mailboxes that have no push. */
+/** Every poll interval: renew push subscriptions that expire soon, and read the mailboxes without a live one. */
 @Component
 public class MailboxRoundsRoute extends RouteBuilder {
 

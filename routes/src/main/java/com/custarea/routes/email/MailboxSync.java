@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.custarea.schemas.MessageStatus;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,16 +34,13 @@ public class MailboxSync {
     private final GraphMailApi graph;
     private final EmailMimeReader reader;
     private final InboundEmails inbound;
-    private final DeliveryStatusNotifications notifications;
     private final EmailDeliveryReports reports;
     private final ExecutorService workers;
     private final Map<UUID, AtomicBoolean> running = new ConcurrentHashMap<>();
     private final Map<UUID, AtomicBoolean> again = new ConcurrentHashMap<>();
 
     public MailboxSync(EmailAccounts accounts, MailboxTokens tokens, GmailApi gmail, GraphMailApi graph,
-                       EmailMimeReader reader, InboundEmails inbound, DeliveryStatusNotifications notifications,
-                       EmailDeliveryReports reports) {
-        this.notifications = notifications;
+                       EmailMimeReader reader, InboundEmails inbound, EmailDeliveryReports reports) {
         this.reports = reports;
         this.accounts = accounts;
         this.tokens = tokens;
@@ -97,14 +93,13 @@ public class MailboxSync {
     /** Reads {@code account}'s new mail now and returns how many mails were published. */
     public int sync(EmailAccount account) {
         return switch (account.provider()) {
-            case GMAIL -> syncGmail(account);
-            case OUTLOOK -> syncOutlook(account);
+            case GMAIL -> tokens.call(account, token -> syncGmail(account, token));
+            case OUTLOOK -> tokens.call(account, token -> syncOutlook(account, token));
             case SES -> 0;
         };
     }
 
-    private int syncGmail(EmailAccount account) {
-        String token = tokens.accessToken(account);
+    private int syncGmail(EmailAccount account, String token) {
         if (account.syncCursor() == null) {
             // a new mailbox: mail from now on, not its whole past
             accounts.storeSyncCursor(account.channelId(), gmail.profile(token).historyId());
@@ -156,8 +151,7 @@ public class MailboxSync {
         return inbound.publish(account, arrived, "gmail-sync");
     }
 
-    private int syncOutlook(EmailAccount account) {
-        String token = tokens.accessToken(account);
+    private int syncOutlook(EmailAccount account, String token) {
         boolean first = account.syncCursor() == null;
         String link = account.syncCursor();
         int published = 0;
@@ -185,13 +179,8 @@ public class MailboxSync {
 
     private void read(EmailAccount account, byte[] raw, String providerId, String threadId, Instant receivedAt,
                       List<InboundEmails.Arrived> arrived) {
-        if (notifications.isReport(raw)) {
+        if (reports.reportIfDeliveryNotification(account, raw)) {
             // a bounce updates the status of the mail it is about; it never opens a conversation
-            notifications.read(raw).filter(DeliveryStatusNotifications.Bounce::failed)
-                    .flatMap(bounce -> reports.byMessageId(account, bounce.originalMessageId())
-                            .map(mail -> Map.entry(mail, bounce)))
-                    .ifPresent(found -> reports.report(found.getKey(), "bounce", MessageStatus.FAILED, "bounced",
-                            found.getValue().diagnostic()));
             return;
         }
         try {

@@ -42,9 +42,29 @@ public class MailboxTokens {
         }
     }
 
-    /** Marks {@code account} as needing re-authorisation after a provider answered 401 with a fresh token. */
-    public void refused(EmailAccount account, EmailReauthorizationRequiredException e) {
-        tokens.forget(account.channelId());
-        accounts.markNeedsReauth(account.channelId(), e.getMessage());
+    /**
+     * Calls the provider with a valid access token for {@code account}. A 401 means the cached token no longer
+     * works (revoked, or the password changed): the call is made once more with a freshly refreshed token, and if
+     * the provider refuses that too (or refuses the refresh) the account is marked as needing re-authorisation.
+     * A 401 never reaches the provider twice with the same token, so calls must be safe to repeat after one.
+     */
+    public <T> T call(EmailAccount account, java.util.function.Function<String, T> request) {
+        try {
+            return request.apply(accessToken(account));
+        } catch (EmailReauthorizationRequiredException first) {
+            if (!accounts.find(account.channelId()).map(EmailAccount::active).orElse(false)) {
+                throw first;
+            }
+            tokens.forget(account.channelId());
+            try {
+                return request.apply(accessToken(account));
+            } catch (EmailReauthorizationRequiredException again) {
+                LOG.warn("{} refused a fresh token of {} (channel {}): marked as needing re-authorisation",
+                        account.provider().wireName(), account.address(), account.channelId());
+                tokens.forget(account.channelId());
+                accounts.markNeedsReauth(account.channelId(), again.getMessage());
+                throw again;
+            }
+        }
     }
 }

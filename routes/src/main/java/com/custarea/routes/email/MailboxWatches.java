@@ -94,27 +94,30 @@ public class MailboxWatches {
     }
 
     /** Starts or renews {@code account}'s push subscription, when its provider's push is configured. */
-    public void start(EmailAccount account) {
+    private void start(EmailAccount account) {
         if (!pushConfigured(account.provider())) {
             return;
         }
         switch (account.provider()) {
             case GMAIL -> {
-                GmailApi.Watch watch = gmail.watch(tokens.accessToken(account), gmailTopic, List.of("INBOX"));
+                GmailApi.Watch watch = tokens.call(account, token -> gmail.watch(token, gmailTopic,
+                        List.of("INBOX")));
                 if (account.syncCursor() == null) {
                     accounts.storeSyncCursor(account.channelId(), watch.historyId());
                 }
                 accounts.storeWatch(account, null, null, watch.expiration());
             }
-            case OUTLOOK -> startGraph(account);
+            case OUTLOOK -> tokens.call(account, token -> {
+                startGraph(account, token);
+                return null;
+            });
             case SES -> {
                 // SES pushes through the SNS topic its receipt rule names: nothing per account
             }
         }
     }
 
-    private void startGraph(EmailAccount account) {
-        String token = tokens.accessToken(account);
+    private void startGraph(EmailAccount account, String token) {
         String url = publicUrls.of(GRAPH_NOTIFICATIONS_PATH).orElseThrow();
         Instant expiration = Instant.now().plus(GRAPH_LIFETIME);
         if (account.watchId() != null) {

@@ -1,12 +1,12 @@
 package com.custarea.routes.email;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import com.custarea.routes.support.HttpResponses;
 import com.custarea.routes.support.ProblemException;
+import com.custarea.routes.support.HttpBodies;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -52,7 +52,7 @@ public class MailboxWebhooks {
         }
         GmailPushVerifier.PushNotice notice;
         try {
-            notice = GmailPushVerifier.decode(body(message));
+            notice = GmailPushVerifier.decode(HttpBodies.read(message, maxBodyBytes));
         } catch (InvalidPushException e) {
             throw ProblemException.badRequest(e.getMessage(), List.of());
         }
@@ -77,7 +77,7 @@ public class MailboxWebhooks {
         }
         List<GraphNotifications.GraphNotification> notifications;
         try {
-            notifications = GraphNotifications.parse(body(message));
+            notifications = GraphNotifications.parse(HttpBodies.read(message, maxBodyBytes));
         } catch (InvalidGraphNotificationException e) {
             throw ProblemException.badRequest(e.getMessage(), List.of());
         }
@@ -116,21 +116,8 @@ public class MailboxWebhooks {
         return () -> { };
     }
 
-    private byte[] body(Message message) {
-        byte[] raw = Optional.ofNullable(message.getBody(byte[].class)).orElse(new byte[0]);
-        if (raw.length > maxBodyBytes) {
-            throw ProblemException.payloadTooLarge("The body has " + raw.length + " bytes; at most " + maxBodyBytes
-                    + " are accepted");
-        }
-        return raw;
-    }
-
     private ProblemException rejected(String provider, String reason, String detail) {
         meters.counter("custarea.webhooks.rejected", "provider", provider, "reason", reason).increment();
         return ProblemException.forbidden(reason, detail);
-    }
-
-    static String utf8(byte[] raw) {
-        return new String(raw, StandardCharsets.UTF_8);
     }
 }

@@ -24,13 +24,11 @@ public class OutlookTransport implements EmailTransport {
 
     @Override
     public Sent send(EmailAccount account, OutgoingEmail email, byte[] raw, String providerThreadId) {
-        try {
-            graph.sendMime(tokens.accessToken(account), raw);
-            // sendMail answers 202 without an id: our Message-ID is the one the mail carries
-            return new Sent(email.messageId(), null);
-        } catch (EmailReauthorizationRequiredException e) {
-            tokens.refused(account, e);
-            throw e;
-        }
+        tokens.call(account, token -> {
+            graph.sendMime(token, raw);
+            return null;
+        });
+        // sendMail answers 202 without an id: our Message-ID is the one the mail carries
+        return new Sent(email.messageId(), null);
     }
 }

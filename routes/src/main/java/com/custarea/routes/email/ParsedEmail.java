@@ -12,8 +12,9 @@ import java.util.List;
  * @param text         the whole plain-text body (from the HTML when the mail has only HTML), quoted history kept
  * @param replyText    the text without quoted history and signature delimiter blocks: what the AI agent reads
  * @param autoReply    whether the mail says it was sent automatically (Auto-Submitted, X-Autoreply,
- *                     out-of-office markers, Precedence bulk/junk/auto_reply)
- * @param bulk         whether the mail is a list or bulk mailing (List-Id, List-Unsubscribe, Precedence: bulk/list)
+ *                     X-Autorespond, Precedence: auto_reply, out-of-office subjects, a delivery report)
+ * @param bulk         whether the mail is a list or bulk mailing (List-Id, List-Unsubscribe, Precedence:
+ *                     bulk/list/junk)
  * @param sentAt       the Date header, or null
  */
 public record ParsedEmail(String messageId, String inReplyTo, List<String> references, EmailAddress from,

@@ -9,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ses.SesClient;
 
@@ -28,8 +29,11 @@ public class SesClients {
                                 @Value("${custarea.email.ses.access-key-id:}") String accessKeyId,
                                 @Value("${custarea.email.ses.secret-access-key:}") String secretAccessKey,
                                 @Value("${custarea.email.ses.endpoint-override:}") String endpointOverride) {
+        // no retries in the SDK: a throttled or failed send is parked and tried again by the send settlement, which
+        // waits as SES asks (retrying at once would only deepen the throttling)
         var builder = SesClient.builder().region(Region.of(region))
-                .credentialsProvider(credentials(accessKeyId, secretAccessKey));
+                .credentialsProvider(credentials(accessKeyId, secretAccessKey))
+                .overrideConfiguration(configuration -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry()));
         if (!endpointOverride.isBlank()) {
             builder.endpointOverride(URI.create(endpointOverride));
         }

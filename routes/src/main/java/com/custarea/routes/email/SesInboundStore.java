@@ -6,10 +6,7 @@ import java.net.URI;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -112,10 +109,7 @@ public class SesInboundStore implements AutoCloseable {
     }
 
     private AwsCredentialsProvider credentials() {
-        if (accessKeyId.isEmpty() || secretAccessKey.isEmpty()) {
-            return DefaultCredentialsProvider.builder().build();
-        }
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey));
+        return SesClients.credentials(accessKeyId, secretAccessKey);
     }
 
     /** S3 has no object (or no bucket) by that name. */

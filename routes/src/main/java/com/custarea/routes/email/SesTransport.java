@@ -1,11 +1,15 @@
 package com.custarea.routes.email;
 
+import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
@@ -25,21 +29,20 @@ public class SesTransport implements EmailTransport {
 
     /** The aws2-ses endpoint, with the SES client {@link SesClients} builds (region, credentials, endpoint). */
     static final String ENDPOINT = "aws2-ses:custarea?amazonSESClient=#" + SesClients.BEAN;
+    private static final Session SESSION = Session.getInstance(new Properties());
     /** SES error codes that no retry will change. */
     private static final List<String> PERMANENT = List.of("MessageRejected", "MailFromDomainNotVerified",
             "MailFromDomainNotVerifiedException", "AccountSendingPausedException", "ConfigurationSetDoesNotExist",
             "ConfigurationSetDoesNotExistException", "ConfigurationSetSendingPausedException", "InvalidParameterValue");
 
     private final ProducerTemplate producer;
-    private final EmailMimeWriter writer;
     private final String configurationSet;
     private final Duration throttleBackoff;
 
-    public SesTransport(ProducerTemplate producer, EmailMimeWriter writer,
+    public SesTransport(ProducerTemplate producer,
                         @Value("${custarea.email.ses.configuration-set:}") String configurationSet,
                         @Value("${custarea.email.ses.throttle-backoff:60s}") Duration throttleBackoff) {
         this.producer = producer;
-        this.writer = writer;
         this.configurationSet = configurationSet;
         this.throttleBackoff = throttleBackoff;
     }
@@ -51,7 +54,7 @@ public class SesTransport implements EmailTransport {
 
     @Override
     public Sent send(EmailAccount account, OutgoingEmail email, byte[] raw, String providerThreadId) {
-        MimeMessage mime = writer.toMime(email);
+        MimeMessage mime = parsed(raw);
         Map<String, Object> headers = new HashMap<>();
         headers.put(Ses2Constants.FROM, account.address());
         headers.put(Ses2Constants.TO, email.to().stream().map(EmailAddress::address).toList());
@@ -69,6 +72,15 @@ public class SesTransport implements EmailTransport {
             return new Sent(exchange.getMessage().getHeader(Ses2Constants.MESSAGE_ID, String.class), null);
         } catch (CamelExecutionException e) {
             throw failure(e.getCause() == null ? e : e.getCause());
+        }
+    }
+
+    /** The mail as written (camel-aws2-ses sends a jakarta.mail Message as raw MIME, byte for byte as parsed). */
+    private static MimeMessage parsed(byte[] raw) {
+        try {
+            return new MimeMessage(SESSION, new ByteArrayInputStream(raw));
+        } catch (MessagingException e) {
+            throw new IllegalStateException("The mail we wrote could not be read back", e);
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 
 import com.custarea.routes.support.HttpResponses;
 import com.custarea.routes.support.ProblemException;
+import com.custarea.routes.support.HttpBodies;
 import com.custarea.schemas.MessageStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
@@ -42,7 +43,6 @@ public class SesWebhooks {
     private final EmailAccounts accounts;
     private final InboundEmails inbound;
     private final EmailDeliveryReports reports;
-    private final DeliveryStatusNotifications notifications;
     private final MeterRegistry meters;
     private final int maxBodyBytes;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -50,7 +50,7 @@ public class SesWebhooks {
 
     public SesWebhooks(SnsTopicPolicy topics, SnsSignatureVerifier verifier, SnsUrlPolicy urls, SesInboundStore store,
                        EmailMimeReader reader, EmailAccounts accounts, InboundEmails inbound,
-                       EmailDeliveryReports reports, DeliveryStatusNotifications notifications, MeterRegistry meters,
+                       EmailDeliveryReports reports, MeterRegistry meters,
                        @Value("${custarea.email.max-notification-bytes:1048576}") int maxBodyBytes) {
         this.topics = topics;
         this.verifier = verifier;
@@ -60,17 +60,12 @@ public class SesWebhooks {
         this.accounts = accounts;
         this.inbound = inbound;
         this.reports = reports;
-        this.notifications = notifications;
         this.meters = meters;
         this.maxBodyBytes = maxBodyBytes;
     }
 
     public void receive(Exchange exchange) {
-        byte[] body = Optional.ofNullable(exchange.getMessage().getBody(byte[].class)).orElse(new byte[0]);
-        if (body.length > maxBodyBytes) {
-            throw ProblemException.payloadTooLarge("The body has " + body.length + " bytes; at most " + maxBodyBytes
-                    + " are accepted");
-        }
+        byte[] body = HttpBodies.read(exchange.getMessage(), maxBodyBytes);
         SnsMessage message;
         try {
             message = SnsMessage.parse(body);
@@ -170,21 +165,24 @@ public class SesWebhooks {
                     received.recipients());
             return;
         }
-        byte[] raw = received.inlineContent().orElseGet(() -> {
-            if (!received.action().isS3()) {
-                throw ProblemException.badRequest("The notification carries no mail and names no S3 object",
-                        List.of());
-            }
-            return store.read(received.action().bucketName(), received.action().objectKey());
-        });
-        if (notifications.isReport(raw)) {
-            for (EmailAccount account : mailboxes) {
-                notifications.read(raw).filter(DeliveryStatusNotifications.Bounce::failed)
-                        .flatMap(bounce -> reports.byMessageId(account, bounce.originalMessageId())
-                                .map(sent -> java.util.Map.entry(sent, bounce)))
-                        .ifPresent(found -> reports.report(found.getKey(), "bounce", MessageStatus.FAILED,
-                                "bounced", found.getValue().diagnostic()));
-            }
+        if (received.inlineContent().isEmpty() && !received.action().isS3()) {
+            throw ProblemException.badRequest("The notification carries no mail and names no S3 object", List.of());
+        }
+        byte[] raw;
+        try {
+            raw = received.inlineContent().orElseGet(() -> store.read(received.action().bucketName(),
+                    received.action().objectKey()));
+        } catch (SesInboundStore.MailObjectMissingException | SesInboundStore.MailObjectTooLargeException e) {
+            // acknowledged: SNS redelivering this notification cannot make the object appear or shrink
+            LOG.warn("SES mail {} is not readable from S3, left there: {}", received.mail().sesMessageId(),
+                    e.getMessage());
+            return;
+        }
+        boolean deliveryNotification = false;
+        for (EmailAccount account : mailboxes) {
+            deliveryNotification |= reports.reportIfDeliveryNotification(account, raw);
+        }
+        if (deliveryNotification) {
             return;
         }
         ParsedEmail mail;
