@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +18,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.custarea.schemas.CallEvent;
 import com.custarea.schemas.PayloadJson;
-import com.custarea.voice.agent.AgentClient;
 import com.custarea.voice.calls.CallEventPublisher;
 import com.custarea.voice.calls.CallSession;
 import com.custarea.voice.calls.CallSessions;
@@ -24,6 +25,7 @@ import com.custarea.voice.lines.VoiceLine;
 import com.custarea.voice.ws.CallSocketHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -41,7 +43,10 @@ import org.springframework.web.socket.WebSocketSession;
  * the assistant's item the caller has heard. The model's server-side voice activity detection takes the turns; when
  * the caller talks over the bot, Twilio's queued audio is cleared and the assistant's item truncated where the caller
  * stopped hearing it. Transcripts (the caller's from the input transcription, the agent's from the output audio
- * transcript) and tool calls go to calls.events. The model can hand the call to a human ({@code handoff_to_human}) or
+ * transcript) and tool calls go to calls.events. The session is the tenant's agent's: its phone instructions and
+ * the tools it was given, each run by integration-app for the call ({@link RealtimeAgent}) off the model socket's
+ * thread, plus the bridge's own {@code end_call}; a line whose agent is off (or missing, or over its daily budget)
+ * gets no model and goes straight to the team. The model can hand the call to a human ({@code handoff_to_human}) or
  * end it ({@code end_call}): it says its goodbye, and once Twilio has played it the bridge closes the stream.
  */
 @Component
@@ -54,19 +59,16 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final String HANDOFF_TOOL = "handoff_to_human";
     static final String END_TOOL = "end_call";
-    static final String KNOWLEDGE_TOOL = "search_knowledge_base";
+    /** The caller's audio kept while the agent's session is asked for: 5 s of 20 ms frames. */
+    private static final int MAX_PENDING_FRAMES = 250;
     private static final Set<String> OPENAI_VOICES = Set.of("alloy", "ash", "ballad", "coral", "echo", "sage",
             "shimmer", "verse", "marin", "cedar");
-    static final String DEFAULT_INSTRUCTIONS = "You are the company's friendly customer service agent. Help the "
-            + "caller with their question, and be honest when you do not know something.";
-    static final String PHONE_RULES = "You are speaking with the caller on the phone: keep your answers short and "
-            + "conversational, one or two sentences at a time, with no lists, markdown or links. If the caller asks "
-            + "for a human, or you cannot help them, call handoff_to_human with the reason. When the conversation is "
-            + "over and the caller has said goodbye, call end_call.";
+    static final String END_CALL_RULE = "When the conversation is over and the caller has said goodbye, call "
+            + END_TOOL + ".";
 
     private final CallSessions callSessions;
     private final CallEventPublisher events;
-    private final AgentClient agent;
+    private final RealtimeAgent agent;
     private final URI realtimeUri;
     private final String apiKey;
     private final String defaultVoice;
@@ -79,7 +81,7 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
         return thread;
     });
 
-    public RealtimeBridgeHandler(CallSessions callSessions, CallEventPublisher events, AgentClient agent,
+    public RealtimeBridgeHandler(CallSessions callSessions, CallEventPublisher events, RealtimeAgent agent,
                                  @Value("${custarea.voice.openai.realtime-url:" + DEFAULT_URL + "}") String realtimeUrl,
                                  @Value("${custarea.voice.openai.api-key:${OPENAI_API_KEY:}}") String apiKey,
                                  @Value("${custarea.voice.openai.voice:marin}") String defaultVoice,
@@ -130,14 +132,16 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
         timers.shutdownNow();
     }
 
-    /** The session.update that sets the call's model up: the line's instructions, voice, μ-law both ways, tools. */
-    ObjectNode sessionUpdate(VoiceLine line) {
+    /**
+     * The session.update that sets the call's model up: the agent's instructions and tools (and the bridge's
+     * end_call), the line's voice and language, μ-law both ways, server VAD.
+     */
+    ObjectNode sessionUpdate(VoiceLine line, RealtimeAgent.Setup setup) {
         ObjectNode update = PayloadJson.mapper().createObjectNode().put("type", "session.update");
         ObjectNode session = update.putObject("session").put("type", "realtime");
         session.putArray("output_modalities").add("audio");
-        String instructions = line.instructions() == null || line.instructions().isBlank() ? DEFAULT_INSTRUCTIONS
-                : line.instructions().strip();
-        session.put("instructions", instructions + "\n\n" + PHONE_RULES);
+        String instructions = setup.instructions() == null ? "" : setup.instructions().strip();
+        session.put("instructions", instructions.isEmpty() ? END_CALL_RULE : instructions + "\n\n" + END_CALL_RULE);
         ObjectNode audio = session.putObject("audio");
         ObjectNode input = audio.putObject("input");
         input.putObject("format").put("type", "audio/pcmu");
@@ -152,20 +156,16 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
         output.putObject("format").put("type", "audio/pcmu");
         output.put("voice", voice(line.voice()));
         ArrayNode tools = session.putArray("tools");
-        ObjectNode handoff = tools.addObject().put("type", "function").put("name", HANDOFF_TOOL)
-                .put("description", "Transfer the call to a human colleague: when the caller asks for a person, "
-                        + "or you cannot help them.");
-        ObjectNode handoffParameters = handoff.putObject("parameters").put("type", "object");
-        handoffParameters.putObject("properties").putObject("reason").put("type", "string")
-                .put("description", "Why the caller needs a human, in a few words.");
-        handoffParameters.putArray("required").add("reason");
-        ObjectNode knowledge = tools.addObject().put("type", "function").put("name", KNOWLEDGE_TOOL)
-                .put("description", "Search the company's help centre (the same knowledge base as the chat and "
-                        + "e-mail agent): use it before answering questions about products, orders or policies.");
-        ObjectNode knowledgeParameters = knowledge.putObject("parameters").put("type", "object");
-        knowledgeParameters.putObject("properties").putObject("query").put("type", "string")
-                .put("description", "The caller's question, in a few words.");
-        knowledgeParameters.putArray("required").add("query");
+        for (JsonNode tool : setup.tools() == null ? JsonNodeFactory.instance.arrayNode() : setup.tools()) {
+            String name = tool.path("name").asText("");
+            if (name.isEmpty() || END_TOOL.equals(name)) {
+                continue;
+            }
+            ObjectNode function = tools.addObject().put("type", "function").put("name", name)
+                    .put("description", tool.path("description").asText(""));
+            function.set("parameters", tool.path("parameters").isObject() ? tool.get("parameters").deepCopy()
+                    : JsonNodeFactory.instance.objectNode().put("type", "object"));
+        }
         ObjectNode end = tools.addObject().put("type", "function").put("name", END_TOOL)
                 .put("description", "Hang up: the conversation is over and the caller has said goodbye.");
         end.putObject("parameters").put("type", "object").putObject("properties");
@@ -214,9 +214,12 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
 
         private final CallSession call;
         private final WebSocketSession twilio;
+        private final AtomicBoolean started = new AtomicBoolean();
         private final AtomicBoolean ended = new AtomicBoolean();
         private volatile String streamSid;
         private volatile OpenAiRealtimeClient openai;
+        /** The caller's audio that came while the agent's session was asked for (guarded by this). */
+        private List<String> pendingAudio = new ArrayList<>();
 
         // what of the model's audio went to Twilio and what Twilio played (guarded by this)
         private String playingItem;
@@ -226,8 +229,10 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
         private long markSequence;
         private final Map<String, Long> marks = new HashMap<>();
 
-        // the tools (guarded by this)
-        private boolean responseAfterDone;
+        // the tools (guarded by this): a response with tool calls is answered once it is done and every output sent
+        private boolean toolCallsInResponse;
+        private int outputsPending;
+        private boolean toolResponseDone;
         private String endReason;
         private boolean goodbyeRequested;
         private String endMark;
@@ -240,7 +245,7 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
 
         void start(JsonNode event) {
             streamSid = event.path("start").path("streamSid").asText(event.path("streamSid").asText(null));
-            if (openai != null || ended.get()) {
+            if (ended.get() || !started.compareAndSet(false, true)) {
                 return;
             }
             if (apiKey == null || apiKey.isBlank()) {
@@ -249,16 +254,43 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
                 end("failed", CloseStatus.SERVER_ERROR);
                 return;
             }
+            agent.setup(call).whenComplete(this::openModel);
+        }
+
+        /**
+         * Opens the model's session as the agent's setup says, and sends it the caller's audio that came meanwhile;
+         * a line whose agent is off, or whose agent cannot be asked, goes to the team (the hand-off TwiML).
+         */
+        private void openModel(RealtimeAgent.Setup setup, Throwable error) {
+            if (ended.get()) {
+                return;
+            }
+            if (error != null || !setup.on()) {
+                if (error != null) {
+                    LOG.warn("Call {}: the agent's session could not be loaded, the call goes to the team: {}",
+                            call.callId(), error.toString());
+                } else {
+                    LOG.info("Call {}: {}, the call goes to the team", call.callId(), setup.offReason());
+                }
+                end("handoff", CloseStatus.NORMAL);
+                return;
+            }
             OpenAiRealtimeClient client = OpenAiRealtimeClient.connect(http, realtimeUri, apiKey, CONNECT_TIMEOUT,
                     this);
-            openai = client;
-            client.send(sessionUpdate(call.line()));
-            String greeting = call.line().greeting();
-            if (greeting != null && !greeting.isBlank()) {
-                ObjectNode create = event("response.create");
-                create.putObject("response").put("instructions", "Greet the caller by saying exactly this: "
-                        + greeting.strip());
-                client.send(create);
+            synchronized (this) {
+                client.send(sessionUpdate(call.line(), setup));
+                String greeting = call.line().greeting();
+                if (greeting != null && !greeting.isBlank()) {
+                    ObjectNode create = event("response.create");
+                    create.putObject("response").put("instructions", "Greet the caller by saying exactly this: "
+                            + greeting.strip());
+                    client.send(create);
+                }
+                for (String payload : pendingAudio) {
+                    client.send(event("input_audio_buffer.append").put("audio", payload));
+                }
+                pendingAudio = null;
+                openai = client;
             }
             if (ended.get()) {
                 client.close();
@@ -266,11 +298,22 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
         }
 
         void callerAudio(JsonNode media) {
-            OpenAiRealtimeClient client = openai;
             String payload = media.path("payload").asText(null);
             String track = media.path("track").asText("inbound");
-            if (client == null || payload == null || !"inbound".equals(track)) {
+            if (payload == null || !"inbound".equals(track)) {
                 return;
+            }
+            OpenAiRealtimeClient client = openai;
+            if (client == null) {
+                synchronized (this) {
+                    client = openai;
+                    if (client == null) {
+                        if (pendingAudio != null && pendingAudio.size() < MAX_PENDING_FRAMES) {
+                            pendingAudio.add(payload);
+                        }
+                        return;
+                    }
+                }
             }
             client.send(event("input_audio_buffer.append").put("audio", payload));
         }
@@ -378,52 +421,80 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
             LOG.debug("Call {}: barge-in, {} cut at {} ms", call.callId(), item, audioEndMs);
         }
 
+        /**
+         * The model called a tool: hand-off and end_call are the bridge's (the call ends after the goodbye), every
+         * other tool runs in integration-app, off this socket's thread so that audio and barge-in go on meanwhile.
+         */
         private void functionCall(String name, String callId, String arguments) {
             events.toolCall(call, name, arguments);
-            ObjectNode output = PayloadJson.mapper().createObjectNode();
-            // asked before the lock: a search waits on integration-app, and the call's other events must not
-            String knowledge = KNOWLEDGE_TOOL.equals(name) ? agent.searchKnowledge(call, PayloadJson.tree(
-                    arguments.isBlank() ? "{}" : arguments).path("query").asText("")) : null;
+            LOG.info("Call {}: the model called {}({})", call.callId(), name, arguments);
+            ObjectNode local = PayloadJson.mapper().createObjectNode();
             synchronized (this) {
+                toolCallsInResponse = true;
+                outputsPending++;
                 switch (name) {
                     case HANDOFF_TOOL -> {
                         endReason = "handoff";
-                        output.put("status", "transferring").put("instruction", "Tell the caller in one short "
+                        local.put("status", "transferring").put("instruction", "Tell the caller in one short "
                                 + "sentence that you are transferring them to a colleague.");
                     }
                     case END_TOOL -> {
                         if (endReason == null) {
                             endReason = "completed";
                         }
-                        output.put("status", "ending").put("instruction", "Say a short goodbye.");
+                        local.put("status", "ending").put("instruction", "Say a short goodbye.");
                     }
-                    case KNOWLEDGE_TOOL -> output.set("result", PayloadJson.tree(knowledge));
-                    default -> output.put("error", "There is no tool named " + name);
+                    default -> local = null;
                 }
-                responseAfterDone = true;
             }
-            LOG.info("Call {}: the model called {}({})", call.callId(), name, arguments);
+            if (local != null) {
+                toolOutput(callId, PayloadJson.write(local));
+                return;
+            }
+            agent.callTool(call, callId, name, arguments).whenComplete((result, error) -> toolOutput(callId,
+                    error == null ? result : HttpRealtimeAgent.UNAVAILABLE));
+        }
+
+        /** A tool's output to the model; the last one of a finished response asks the model to go on. */
+        private void toolOutput(String callId, String output) {
             OpenAiRealtimeClient client = openai;
-            if (client != null) {
-                ObjectNode create = event("conversation.item.create");
-                create.putObject("item").put("type", "function_call_output").put("call_id", callId)
-                        .put("output", PayloadJson.write(output));
-                client.send(create);
+            if (ended.get() || client == null) {
+                return;
+            }
+            ObjectNode item = event("conversation.item.create");
+            item.putObject("item").put("type", "function_call_output").put("call_id", callId).put("output", output);
+            client.send(item);
+            boolean create;
+            synchronized (this) {
+                outputsPending--;
+                create = outputsPending == 0 && toolResponseDone;
+                if (create) {
+                    toolResponseDone = false;
+                    goodbyeRequested = endReason != null;
+                }
+            }
+            if (create) {
+                client.send(event("response.create"));
             }
         }
 
         /**
-         * A response finished: after tool calls the model answers their output (a new response); after the goodbye
-         * of a handoff or hang-up, a mark tells when Twilio has played it, and the call ends then.
+         * A response finished: after tool calls the model answers their output (a new response, once every output
+         * went); after the goodbye of a handoff or hang-up, a mark tells when Twilio has played it, and the call
+         * ends then.
          */
         private void responseDone() {
             boolean create = false;
             String mark = null;
             synchronized (this) {
-                if (responseAfterDone) {
-                    responseAfterDone = false;
-                    create = true;
-                    goodbyeRequested = endReason != null;
+                if (toolCallsInResponse) {
+                    toolCallsInResponse = false;
+                    if (outputsPending == 0) {
+                        create = true;
+                        goodbyeRequested = endReason != null;
+                    } else {
+                        toolResponseDone = true;
+                    }
                 } else if (goodbyeRequested && endMark == null) {
                     goodbyeRequested = false;
                     mark = "end-" + (++markSequence);

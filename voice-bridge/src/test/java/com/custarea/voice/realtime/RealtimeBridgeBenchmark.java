@@ -52,7 +52,9 @@ class RealtimeBridgeBenchmark extends VoiceBridgeIntegrationTest {
             // a tenant may have 10 calls at once: ten calls per line
             List<VoiceLine> lines = new ArrayList<>();
             for (int i = 0; i < (calls + 9) / 10; i++) {
-                lines.add(newLine(CallMode.REALTIME));
+                VoiceLine line = newLine(CallMode.REALTIME);
+                newAgent(line, "Bench", "", List.of("handoff_to_human"));
+                lines.add(line);
             }
             // warm both paths up (JIT, connections) before measuring
             measure(Math.min(calls, 5), 2, this::direct, lines);

@@ -3,9 +3,12 @@ package com.custarea.voice.realtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 import com.custarea.schemas.CallEvent;
@@ -20,13 +23,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The realtime mode end to end: a fake Twilio streams a call's μ-law to the bridge, which must pass it unchanged to a
- * fake OpenAI Realtime server set up for μ-law and server VAD with the line's instructions, play the model's audio
- * back unchanged with marks, cut the model off when the caller talks over it, hand the call over when the model calls
- * handoff_to_human, and publish the call's events so that the transcript lands in the customer's conversation.
+ * fake OpenAI Realtime server set up for μ-law and server VAD with the agent's instructions and enabled tools, play
+ * the model's audio back unchanged with marks, cut the model off when the caller talks over it, run the model's tool
+ * calls in integration-app, hand the call over when the model calls handoff_to_human (or at once when the line's
+ * agent is off), and publish the call's events so that the transcript lands in the customer's conversation.
  */
 class RealtimeModeIT extends VoiceBridgeIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final String TEAM_INSTRUCTIONS = "Callers about invoices get our billing hours: 9 to 5.";
     private static FakeOpenAiRealtimeServer openai;
 
     @BeforeAll
@@ -44,6 +49,8 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
     @Test
     void bridgesTheCallToTheModelCutsItOffOnBargeInAndHandsTheCallOver() {
         VoiceLine line = newLine(CallMode.REALTIME);
+        newAgent(line, "Ada", TEAM_INSTRUCTIONS, List.of("handoff_to_human", "search_knowledge_base",
+                "create_ticket"));
         var call = call(line);
         assertThat(call.socketPath()).contains("/phone-ws/realtime/");
         int before = openai.connections().size();
@@ -53,7 +60,7 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
         twilio.connected();
         twilio.start(call.callSid(), line.accountSid());
 
-        // the model's session: μ-law both ways, server VAD, the line's instructions, the tools
+        // the model's session: μ-law both ways, server VAD, the agent's instructions and exactly its tools
         await().atMost(WAIT).until(() -> openai.connections().size() > before);
         FakeOpenAiRealtimeServer.Connection model = openai.connections().get(before);
         assertThat(model.authorization()).isEqualTo("Bearer " + OPENAI_KEY);
@@ -68,12 +75,21 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
         assertThat(session.at("/audio/input/transcription/model").asText()).isNotBlank();
         assertThat(session.at("/audio/output/voice").asText()).isNotBlank();
         String instructions = session.path("instructions").asText();
-        assertThat(instructions).isNotBlank();
-        if (line.instructions() != null && !line.instructions().isBlank()) {
-            assertThat(instructions).contains(line.instructions().strip());
-        }
-        assertThat(session.path("tools").findValuesAsText("name"))
-                .contains(RealtimeBridgeHandler.HANDOFF_TOOL, RealtimeBridgeHandler.END_TOOL);
+        assertThat(instructions).startsWith("You are Ada, ").contains("search_knowledge_base", "handoff_to_human",
+                "on the phone", "The team's instructions:\n" + TEAM_INSTRUCTIONS,
+                RealtimeBridgeHandler.END_CALL_RULE);
+        assertThat(session.path("tools").findValuesAsText("name")).containsExactlyInAnyOrder(
+                RealtimeBridgeHandler.HANDOFF_TOOL, "search_knowledge_base", "create_ticket",
+                RealtimeBridgeHandler.END_TOOL);
+        assertThat(session.path("tools")).allSatisfy(tool -> {
+            assertThat(tool.path("type").asText()).isEqualTo("function");
+            assertThat(tool.path("description").asText()).isNotBlank();
+            assertThat(tool.at("/parameters/type").asText()).isEqualTo("object");
+        });
+        JsonNode createTicket = session.path("tools").findParents("name").stream()
+                .filter(tool -> tool.path("name").asText().equals("create_ticket")).findFirst().orElseThrow();
+        assertThat(createTicket.at("/parameters/required").toString()).isEqualTo("[\"subject\"]");
+        assertThat(createTicket.at("/parameters/properties/subject/type").asText()).isEqualTo("string");
 
         // the caller's audio reaches the model as Twilio sent it
         List<String> frames = IntStream.range(0, 5).mapToObj(i -> FakeOpenAiRealtimeServer.tone(1000 + i * 160, 160))
@@ -158,32 +174,86 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
     }
 
     @Test
-    void theModelSearchesTheAgentsKnowledgeBaseThroughIntegrationApp() {
-        Started started = startCall();
+    void theModelsToolCallsRunInIntegrationAppForTheCallsConversation() {
+        Started started = startCall(List.of("create_ticket", "search_knowledge_base"));
         VoiceLine line = started.line();
         TwilioCall call = started.call();
         FakeTwilioMediaStream twilio = started.twilio();
         FakeOpenAiRealtimeServer.Connection model = started.model();
-        JsonNode update = await().atMost(WAIT).until(() -> model.first("session.update"), Objects::nonNull);
-        assertThat(update.path("session").path("tools").findValuesAsText("name"))
-                .contains(RealtimeBridgeHandler.KNOWLEDGE_TOOL);
+        assertThat(model.first("session.update").path("session").path("tools").findValuesAsText("name"))
+                .containsExactlyInAnyOrder("create_ticket", "search_knowledge_base", RealtimeBridgeHandler.END_TOOL);
 
-        model.functionCall(RealtimeBridgeHandler.KNOWLEDGE_TOOL, "call_kb_1", "{\"query\":\"return policy\"}");
-        JsonNode output = await().atMost(WAIT).until(() -> model.received("conversation.item.create").stream()
-                .filter(item -> item.at("/item/call_id").asText().equals("call_kb_1")).findFirst().orElse(null),
-                Objects::nonNull);
-        // this tenant's agent has no knowledge base: the search answers, with nothing found
-        JsonNode result = PayloadJson.tree(output.at("/item/output").asText()).path("result");
-        assertThat(result.path("passages").isArray()).as(output.toString()).isTrue();
-        assertThat(result.has("error")).as(output.toString()).isFalse();
+        // a ticket: opened by integration-app in the caller's conversation, its id back to the model, which goes on
+        model.functionCall("create_ticket", "call_ticket_1",
+                "{\"subject\":\"Refund for order 1042\",\"priority\":\"high\"}");
+        JsonNode ticketOutput = await().atMost(WAIT).until(() -> output(model, "call_ticket_1"), Objects::nonNull);
+        String ticketId = PayloadJson.tree(ticketOutput.at("/item/output").asText()).path("ticketId").asText();
+        assertThat(ticketId).as(ticketOutput.toString()).isNotBlank();
+        await().atMost(WAIT).until(() -> model.received().indexOf(ticketOutput) < lastIndexOf(model,
+                "response.create"));
+        JsonNode ticket = apiGet(line, "/api/tickets/" + ticketId);
+        assertThat(ticket.path("subject").asText()).isEqualTo("Refund for order 1042");
+        assertThat(ticket.path("priority").asText()).isEqualTo("high");
+        JsonNode contact = apiGet(line, "/api/contacts/" + ticket.path("contactId").asText());
+        assertThat(contact.path("identifiers").findValuesAsText("value")).contains(call.from());
+
+        // a search of the agent's knowledge base (it has none: nothing found, no error)
+        model.functionCall("search_knowledge_base", "call_kb_1", "{\"query\":\"return policy\"}");
+        JsonNode searchOutput = await().atMost(WAIT).until(() -> output(model, "call_kb_1"), Objects::nonNull);
+        JsonNode passages = PayloadJson.tree(searchOutput.at("/item/output").asText());
+        assertThat(passages.path("passages").isArray()).as(searchOutput.toString()).isTrue();
+        assertThat(passages.has("error")).as(searchOutput.toString()).isFalse();
+
+        // a tool the agent was not given is refused, and changes nothing
+        model.functionCall("update_contact", "call_contact_1", "{\"name\":\"Mallory\"}");
+        JsonNode refused = await().atMost(WAIT).until(() -> output(model, "call_contact_1"), Objects::nonNull);
+        assertThat(PayloadJson.tree(refused.at("/item/output").asText()).path("error").asText())
+                .contains("not available");
 
         twilio.stop(call.callSid(), line.accountSid());
         await().atMost(WAIT).until(model::isClosed);
         twilio.close();
-        assertThat(await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+        List<CallEvent> events = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> callEvents(call.callId()), found -> found.stream()
-                        .anyMatch(event -> CallEvent.ENDED.equals(event.type()))))
-                .anySatisfy(event -> assertThat(event.toolName()).isEqualTo(RealtimeBridgeHandler.KNOWLEDGE_TOOL));
+                        .anyMatch(event -> CallEvent.ENDED.equals(event.type())));
+        assertThat(events).filteredOn(event -> CallEvent.TOOL_CALL.equals(event.type()))
+                .extracting(CallEvent::toolName)
+                .containsExactly("create_ticket", "search_knowledge_base", "update_contact");
+        assertThat(events).filteredOn(event -> CallEvent.TOOL_CALL.equals(event.type())).first()
+                .satisfies(event -> assertThat(event.toolArguments()).contains("Refund for order 1042"));
+        assertThat(apiGet(line, "/api/contacts/" + ticket.path("contactId").asText()).path("name").asText(""))
+                .isNotEqualTo("Mallory");
+    }
+
+    @Test
+    void aLineWhoseAgentIsOffOrMissingGoesToTheTeamWithoutAModel() {
+        VoiceLine off = newLine(CallMode.REALTIME, false);
+        newAgent(off, "Ada", TEAM_INSTRUCTIONS, List.of("handoff_to_human"));
+        VoiceLine noAgent = newLine(CallMode.REALTIME);
+        int before = openai.connections().size();
+        for (VoiceLine line : List.of(off, noAgent)) {
+            TwilioCall call = call(line);
+            FakeTwilioMediaStream twilio = new FakeTwilioMediaStream();
+            connect(call, twilio.listener);
+            twilio.connected();
+            twilio.start(call.callSid(), line.accountSid());
+            twilio.media(FakeOpenAiRealtimeServer.tone(0, 160));
+
+            await().atMost(WAIT).until(twilio.closed::isDone);
+            List<CallEvent> events = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> callEvents(call.callId()), found -> !found.isEmpty()
+                            && CallEvent.ENDED.equals(found.get(found.size() - 1).type()));
+            assertThat(events).extracting(RealtimeModeIT::summary).containsExactly("started", "ended handoff");
+
+            // Twilio then asks the <Connect> action what next: the line's transfer number
+            Map<String, String> after = new TreeMap<>(Map.of("CallSid", call.callSid(), "AccountSid",
+                    line.accountSid(), "From", call.from(), "To", line.phoneNumber(), "Direction", "inbound",
+                    "CallStatus", "in-progress"));
+            HttpResponse<String> next = postForm("/twiml/handoff", after, line.authToken());
+            assertThat(next.statusCode()).isEqualTo(200);
+            assertThat(next.body()).contains("<Dial>" + line.transferNumber() + "</Dial>");
+        }
+        assertThat(openai.connections()).as("no model session was opened").hasSize(before);
     }
 
     @Test
@@ -206,7 +276,13 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
 
     /** A realtime call on a new line, its Media Stream started, and the model socket the bridge set up for it. */
     private Started startCall() {
+        return startCall(List.of("handoff_to_human"));
+    }
+
+    /** {@link #startCall()} with an agent given {@code tools}. */
+    private Started startCall(List<String> tools) {
         VoiceLine line = newLine(CallMode.REALTIME);
+        newAgent(line, "Ada", TEAM_INSTRUCTIONS, tools);
         TwilioCall call = call(line);
         int before = openai.connections().size();
         FakeTwilioMediaStream twilio = new FakeTwilioMediaStream();
@@ -217,6 +293,23 @@ class RealtimeModeIT extends VoiceBridgeIntegrationTest {
         FakeOpenAiRealtimeServer.Connection model = openai.connections().get(before);
         await().atMost(WAIT).until(() -> model.first("session.update"), Objects::nonNull);
         return new Started(line, call, twilio, model);
+    }
+
+    /** The function_call_output the bridge sent for the model's call {@code callId}; null before. */
+    private static JsonNode output(FakeOpenAiRealtimeServer.Connection model, String callId) {
+        return model.received("conversation.item.create").stream()
+                .filter(item -> item.at("/item/type").asText().equals("function_call_output")
+                        && item.at("/item/call_id").asText().equals(callId)).findFirst().orElse(null);
+    }
+
+    private static int lastIndexOf(FakeOpenAiRealtimeServer.Connection model, String type) {
+        List<JsonNode> received = model.received();
+        for (int i = received.size() - 1; i >= 0; i--) {
+            if (type.equals(received.get(i).path("type").asText())) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private record Started(VoiceLine line, TwilioCall call, FakeTwilioMediaStream twilio,

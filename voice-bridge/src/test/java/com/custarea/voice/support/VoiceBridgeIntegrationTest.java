@@ -99,6 +99,11 @@ public abstract class VoiceBridgeIntegrationTest {
 
     /** A new tenant with a voice channel in {@code mode}, its number and Twilio account new too. */
     protected VoiceLine newLine(CallMode mode) {
+        return newLine(mode, true);
+    }
+
+    /** {@link #newLine(CallMode)} with the channel's AI agent switch as given. */
+    protected VoiceLine newLine(CallMode mode, boolean aiAgentEnabled) {
         String email = "voice-" + UUID.randomUUID() + "@tenant.example";
         JsonNode registered = APP.post("/api/auth/register", null, Map.of("tenantName", "Voice " + email,
                 "name", "Admin", "email", email, "password", "correct horse battery"));
@@ -111,10 +116,22 @@ public abstract class VoiceBridgeIntegrationTest {
         Map<String, Object> settings = Map.of("phoneNumber", number, "accountSid", accountSid,
                 "mode", mode.wireName(), "language", "en-US", "transferNumber", transferNumber);
         JsonNode channel = APP.post("/api/channels", admin.token(), Map.of("type", "voice", "name", "Phone",
-                "settings", settings, "secret", authToken, "aiAgentEnabled", true));
+                "settings", settings, "secret", authToken, "aiAgentEnabled", aiAgentEnabled));
         ADMINS.put(number, admin);
         return new VoiceLine(admin.tenantId(), UUID.fromString(channel.path("channel").path("id").asText()), number,
                 mode, accountSid, authToken, null, null, "en-US", null, transferNumber);
+    }
+
+    /** A new AI agent of the line's tenant answering on the line: the offline model, these instructions and tools. */
+    protected JsonNode newAgent(VoiceLine line, String name, String instructions, List<String> enabledTools) {
+        return APP.post("/api/ai-agent", ADMINS.get(line.phoneNumber()).token(), Map.of("name", name,
+                "instructions", instructions, "channelIds", List.of(line.channelId().toString()),
+                "enabledTools", enabledTools));
+    }
+
+    /** GET {@code path} of integration-app's API as the admin of the line's tenant. */
+    protected JsonNode apiGet(VoiceLine line, String path) {
+        return APP.get(path, ADMINS.get(line.phoneNumber()).token());
     }
 
     /** Twilio's voice webhook for a new inbound call to {@code line}, signed, and what our TwiML answered. */

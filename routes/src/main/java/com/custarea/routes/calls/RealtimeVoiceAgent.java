@@ -1,0 +1,109 @@
+package com.custarea.routes.calls;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.custarea.routes.ai.AgentTools;
+import com.custarea.routes.ai.AiAgents;
+import com.custarea.routes.ai.AiBudgets;
+import com.custarea.routes.ai.PhoneAgentPrompt;
+import com.custarea.routes.channels.ChannelRegistry;
+import com.custarea.routes.channels.ChannelSettings;
+import com.custarea.routes.support.DeterministicIds;
+import com.custarea.routes.support.EventPublisher;
+import com.custarea.routes.support.ProblemException;
+import com.custarea.schemas.AiRequest;
+import com.custarea.schemas.Channel;
+import com.custarea.schemas.PayloadJson;
+import org.springframework.stereotype.Service;
+
+/**
+ * The tenant's AI agent as a realtime voice model runs it: what a call's model session is given (the agent's
+ * instructions framed for the phone and the tools it was given, or why the call goes to the team instead), and the
+ * model's tool calls, run by {@link AgentTools} in the call's conversation as for any text channel.
+ */
+@Service
+public class RealtimeVoiceAgent {
+
+    /**
+     * A call's model session: whether the agent answers it, and if not why; its instructions and tool definitions.
+     */
+    public record Setup(boolean on, String offReason, String instructions, List<AgentTools.Definition> tools) {
+
+        static Setup off(String reason) {
+            return new Setup(false, reason, null, List.of());
+        }
+    }
+
+    /** Where a tool call comes from: the line, the call, and the model's id of the call. */
+    public record ToolCall(UUID tenantId, UUID channelId, UUID callId, String callSid, String customerNumber,
+                           String toolCallId, String name, String arguments) {
+    }
+
+    private final ChannelRegistry channels;
+    private final AiAgents agents;
+    private final AiBudgets budgets;
+    private final AgentTools tools;
+    private final CallConversations conversations;
+    private final EventPublisher publisher;
+
+    public RealtimeVoiceAgent(ChannelRegistry channels, AiAgents agents, AiBudgets budgets, AgentTools tools,
+                              CallConversations conversations, EventPublisher publisher) {
+        this.channels = channels;
+        this.agents = agents;
+        this.budgets = budgets;
+        this.tools = tools;
+        this.conversations = conversations;
+        this.publisher = publisher;
+    }
+
+    /** The session of a new call on the line {@code channelId}; off when the agent is off, missing or over budget. */
+    public Setup setup(UUID tenantId, UUID channelId) {
+        ChannelSettings line = line(tenantId, channelId);
+        if (!line.aiAgentEnabled()) {
+            return Setup.off("the AI agent is off on this line");
+        }
+        Optional<AiAgents.AiAgent> agent = agents.forChannel(tenantId, channelId);
+        if (agent.isEmpty()) {
+            return Setup.off("no AI agent answers on this line");
+        }
+        Optional<String> exhausted = budgets.exhausted(tenantId);
+        if (exhausted.isPresent()) {
+            return Setup.off(exhausted.get());
+        }
+        List<AgentTools.Definition> offered = tools.enabledFor(agent.get());
+        return new Setup(true, null, PhoneAgentPrompt.of(agent.get(), offered), offered);
+    }
+
+    /**
+     * Runs one tool call of the model's and announces what it changed; the result (JSON) is what the model reads,
+     * an error included. The effects' ids derive from the call and the model's call id, so a repeated request opens
+     * no second ticket.
+     */
+    public String call(ToolCall call) {
+        ChannelSettings line = line(call.tenantId(), call.channelId());
+        Optional<AiAgents.AiAgent> agent = agents.forChannel(call.tenantId(), call.channelId());
+        if (!line.aiAgentEnabled() || agent.isEmpty()) {
+            return PayloadJson.write(Map.of("error", "the AI agent is off on this line"));
+        }
+        CallConversations.CallConversation where = conversations.of(line, call.callSid(), call.customerNumber());
+        String correlationId = "call-" + call.callId();
+        // the first tool call of a call may come before the recorder has seen the call start
+        publisher.publish(conversations.announcements(line, where, correlationId));
+        AiRequest request = new AiRequest(DeterministicIds.of("voice.tool", call.callId() + ":" + call.toolCallId()),
+                call.tenantId(), Instant.now(), AiRequest.SCHEMA_VERSION, correlationId, where.conversationId(), null,
+                where.contactId(), Channel.VOICE, call.channelId(), null);
+        AgentTools.Outcome outcome = tools.call(new AgentTools.Session(request, agent.get()), call.name(),
+                call.arguments());
+        publisher.publish(outcome.records());
+        return outcome.result();
+    }
+
+    private ChannelSettings line(UUID tenantId, UUID channelId) {
+        return channels.find(tenantId, channelId).filter(channel -> channel.type() == Channel.VOICE)
+                .orElseThrow(() -> ProblemException.notFound("No voice line " + channelId));
+    }
+}

@@ -1,0 +1,95 @@
+package com.custarea.voice.realtime;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import com.custarea.schemas.PayloadJson;
+import com.custarea.voice.calls.CallSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The realtime mode's agent through integration-app's internal voice API ({@code /realtime-session} and
+ * {@code /tool}), with the bridge's token, asked without blocking a thread.
+ */
+@Component
+public class HttpRealtimeAgent implements RealtimeAgent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpRealtimeAgent.class);
+    static final String UNAVAILABLE = "{\"error\":\"the tool could not be run right now\"}";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String appBaseUrl;
+    private final String token;
+    private final Duration timeout;
+
+    public HttpRealtimeAgent(@Value("${custarea.voice.app-base-url}") String appBaseUrl,
+                             @Value("${custarea.voice.bridge-token}") String token,
+                             @Value("${custarea.voice.agent-timeout:20s}") Duration timeout) {
+        this.appBaseUrl = appBaseUrl.replaceAll("/+$", "");
+        this.token = token;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public CompletableFuture<Setup> setup(CallSession call) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tenantId", call.tenantId());
+        body.put("channelId", call.line().channelId());
+        return post("/api/internal/voice/realtime-session", body).thenApply(response -> {
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("integration-app answered " + response.statusCode()
+                        + " for the agent of call " + call.callId() + ": " + response.body());
+            }
+            JsonNode setup = PayloadJson.tree(response.body());
+            return new Setup(setup.path("on").asBoolean(false), text(setup, "offReason"),
+                    text(setup, "instructions"), setup.path("tools"));
+        });
+    }
+
+    @Override
+    public CompletableFuture<String> callTool(CallSession call, String toolCallId, String name, String arguments) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tenantId", call.tenantId());
+        body.put("channelId", call.line().channelId());
+        body.put("callId", call.callId());
+        body.put("callSid", call.callSid());
+        body.put("customerNumber", call.customerNumber());
+        body.put("toolCallId", toolCallId);
+        body.put("name", name);
+        body.put("arguments", arguments);
+        return post("/api/internal/voice/tool", body).handle((response, error) -> {
+            if (error != null) {
+                LOG.warn("The tool {} of call {} could not be run: {}", name, call.callId(), error.toString());
+                return UNAVAILABLE;
+            }
+            if (response.statusCode() != 200) {
+                LOG.warn("integration-app answered {} to the tool {} of call {}: {}", response.statusCode(), name,
+                        call.callId(), response.body());
+                return UNAVAILABLE;
+            }
+            return response.body();
+        });
+    }
+
+    private CompletableFuture<HttpResponse<String>> post(String path, Map<String, Object> body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(appBaseUrl + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .timeout(timeout).POST(HttpRequest.BodyPublishers.ofString(PayloadJson.write(body))).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}
