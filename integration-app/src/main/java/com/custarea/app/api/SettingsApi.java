@@ -118,8 +118,13 @@ public class SettingsApi {
             generated = HexFormat.of().formatHex(bytes);
             secret = generated;
         }
-        ChannelSettings channel = channels.create(caller.tenantId(), type, body.get("name").asText(),
-                settings(body), secret, body.has("aiAgentEnabled") && body.get("aiAgentEnabled").asBoolean());
+        ChannelSettings channel;
+        try {
+            channel = channels.create(caller.tenantId(), type, body.get("name").asText(), settings(body), secret,
+                    body.has("aiAgentEnabled") && body.get("aiAgentEnabled").asBoolean());
+        } catch (ChannelRegistry.AddressTakenException e) {
+            throw addressTaken(e);
+        }
         request.created(new CreatedChannel(ChannelView.of(channel), generated));
     }
 
@@ -130,12 +135,24 @@ public class SettingsApi {
         JsonNode body = request.json("channel-update");
         ChannelSettings existing = channels.find(caller.tenantId(), id).orElseThrow(() -> channelNotFound(id));
         rules.check(existing.type(), body.has("settings") ? settings(body) : null, ApiRequest.text(body, "secret"));
-        if (!channels.update(caller.tenantId(), id, ApiRequest.text(body, "name"),
-                body.has("settings") ? settings(body) : null, ApiRequest.text(body, "secret"),
-                body.has("enabled") ? body.get("enabled").asBoolean() : null)) {
+        boolean updated;
+        try {
+            updated = channels.update(caller.tenantId(), id, ApiRequest.text(body, "name"),
+                    body.has("settings") ? settings(body) : null, ApiRequest.text(body, "secret"),
+                    body.has("enabled") ? body.get("enabled").asBoolean() : null);
+        } catch (ChannelRegistry.AddressTakenException e) {
+            throw addressTaken(e);
+        }
+        if (!updated) {
             throw channelNotFound(id);
         }
         request.ok(ChannelView.of(channels.find(caller.tenantId(), id).orElseThrow()));
+    }
+
+    /** A Twilio number or messaging service receives for one channel only: webhooks find the tenant by it. */
+    private static ProblemException addressTaken(ChannelRegistry.AddressTakenException e) {
+        return new ProblemException(409, "address-taken", "Conflict", e.getMessage(), List.of(
+                new Problem.FieldError("/settings/" + e.setting(), "already used by another channel")), null);
     }
 
     public void listFeatures(Exchange exchange) {

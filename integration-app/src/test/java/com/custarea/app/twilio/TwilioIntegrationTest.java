@@ -25,6 +25,7 @@ import com.custarea.app.support.TwilioWebhookClient;
 import com.custarea.routes.twilio.TwilioWebhookPaths;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.BeforeEach;
 
 /** The base of the Twilio tests: WhatsApp and SMS channels configured through the API, and Twilio's two sides. */
@@ -160,6 +161,14 @@ abstract class TwilioIntegrationTest extends DashboardIntegrationTest {
     /** A status callback from Twilio for {@code messageId}, to the URL CustArea gave it. */
     protected HttpResponse<String> statusCallback(TwilioChannel channel, UUID messageId, String providerSid,
                                                   String status, String errorCode) {
+        Map<String, String> params = statusParameters(channel, providerSid, status, errorCode);
+        return twilio.post(TwilioWebhookPaths.statusCallback(channel.channelId(), messageId), params,
+                channel.authToken());
+    }
+
+    /** The parameters of Twilio's status callback reporting {@code status} of {@code providerSid}. */
+    protected static Map<String, String> statusParameters(TwilioChannel channel, String providerSid, String status,
+                                                          String errorCode) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("MessageSid", providerSid);
         params.put("SmsSid", providerSid);
@@ -172,8 +181,12 @@ abstract class TwilioIntegrationTest extends DashboardIntegrationTest {
         if (errorCode != null) {
             params.put("ErrorCode", errorCode);
         }
-        return twilio.post(TwilioWebhookPaths.statusCallback(channel.channelId(), messageId), params,
-                channel.authToken());
+        return params;
+    }
+
+    /** Holds {@code assertion} for a while, so records still in the pipeline cannot have changed what it checks. */
+    protected static void staysTrue(ThrowingRunnable assertion) {
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).untilAsserted(assertion);
     }
 
     protected static String sid(String prefix) {

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -28,9 +29,9 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** Replies out through Twilio: the exact request, once, retried only when Twilio asks, and its status callbacks. */
@@ -41,6 +42,9 @@ class TwilioOutboundIT extends TwilioIntegrationTest {
 
     @Autowired
     TransactionTemplate transaction;
+
+    @Value("${custarea.channels.twilio.connection-overrides}")
+    String connectionOverrides;
 
     @Test
     void anAgentsWhatsAppReplyReachesTwilioExactlyAsTwilioExpectsItAndItsTicksMoveForwardOnly() {
@@ -60,8 +64,8 @@ class TwilioOutboundIT extends TwilioIntegrationTest {
                 "To", "whatsapp:" + customer,
                 "From", "whatsapp:" + channel.number(),
                 "Body", "Your order ships today",
-                "StatusCallback", TwilioWebhookClient.PUBLIC_BASE_URL
-                        + TwilioWebhookPaths.statusCallback(channel.channelId(), replyId)));
+                "StatusCallback", TwilioWebhookClient.PUBLIC_BASE_URL + TwilioWebhookPaths.statusCallback(
+                        channel.channelId(), replyId) + "#" + connectionOverrides));
         String providerSid = (String) sent.get("provider_message_id");
         assertThat(providerSid).startsWith("SM");
 
@@ -75,6 +79,64 @@ class TwilioOutboundIT extends TwilioIntegrationTest {
         staysTrue(() -> assertThat(status(replyId).get("status")).isEqualTo("read"));
         assertThat(rows("SELECT state FROM send_ledger WHERE message_id = :id", Map.of("id", replyId)).get(0)
                 .get("state")).isEqualTo("sent");
+    }
+
+    @Test
+    void theStatusCallbackCarriesConnectionOverridesAndVerifiesSignedWithOrWithoutThem() {
+        assertThat(connectionOverrides).as("the application's default").isEqualTo("rc=3&rp=ct,rt,5xx");
+        TwilioChannel channel = twilioChannel(registerTenant(), "sms", false);
+        acceptMessages(channel.accountSid());
+        UUID replyId = reply(channel, conversationWith(channel, randomNumber()), Map.of("text", "ticks, please"));
+        String providerSid = (String) awaitStatus(replyId, "sent").get("provider_message_id");
+
+        String pathAndQuery = TwilioWebhookPaths.statusCallback(channel.channelId(), replyId);
+        String callback = TwilioWebhookClient.PUBLIC_BASE_URL + pathAndQuery;
+        assertThat(sentToTwilio(channel.accountSid()).get(0).get("StatusCallback"))
+                .isEqualTo(callback + "#" + connectionOverrides);
+
+        // the fragment never reaches us: Twilio's request goes to the path and query alone, whichever form it signed
+        Map<String, String> delivered = statusParameters(channel, providerSid, "delivered", null);
+        HttpResponse<String> signedWithFragment = twilio.postSigned(pathAndQuery, delivered,
+                TwilioWebhookClient.signature(channel.authToken(), callback + "#" + connectionOverrides, delivered));
+        assertThat(signedWithFragment.statusCode()).as(signedWithFragment.body()).isEqualTo(200);
+        awaitStatus(replyId, "delivered");
+        Map<String, String> read = statusParameters(channel, providerSid, "read", null);
+        HttpResponse<String> signedWithout = twilio.postSigned(pathAndQuery, read,
+                TwilioWebhookClient.signature(channel.authToken(), callback, read));
+        assertThat(signedWithout.statusCode()).as(signedWithout.body()).isEqualTo(200);
+        awaitStatus(replyId, "read");
+
+        // any other fragment is not a URL we gave Twilio
+        Map<String, String> failed = statusParameters(channel, providerSid, "failed", "30008");
+        assertThat(twilio.postSigned(pathAndQuery, failed, TwilioWebhookClient.signature(channel.authToken(),
+                callback + "#rc=5", failed)).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aDeliveredCallbackArrivingBeforeOurOwnSendOutcomeIsKept() {
+        TwilioChannel channel = twilioChannel(registerTenant(), "whatsapp", false);
+        String providerSid = sid("SM");
+        // Twilio takes its time to answer the create call; its callback for the message overtakes the answer
+        TENANT_SYSTEMS.stubFor(messagesApi(channel.accountSid()).willReturn(aResponse().withStatus(201)
+                .withFixedDelay(5000).withHeader("Content-Type", "application/json")
+                .withBody("{\"sid\":\"" + providerSid + "\",\"status\":\"queued\",\"num_segments\":\"1\","
+                        + "\"direction\":\"outbound-api\",\"api_version\":\"2010-04-01\"}")));
+        UUID conversationId = conversationWith(channel, randomNumber());
+        UUID replyId = reply(channel, conversationId, Map.of("text", "racing the answer"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "in_flight".equals(ledgerState(replyId)));
+
+        assertThat(statusCallback(channel, replyId, providerSid, "delivered", null).statusCode()).isEqualTo(200);
+
+        Map<String, Object> delivered = awaitStatus(replyId, "delivered");
+        assertThat(delivered.get("provider_message_id")).isEqualTo(providerSid);
+        assertThat(ledgerState(replyId)).as("the call is still under way").isEqualTo("in_flight");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "sent".equals(ledgerState(replyId)));
+        staysTrue(() -> assertThat(status(replyId)).containsEntry("status", "delivered")
+                .containsEntry("provider_message_id", providerSid));
+        assertThat(requestsToTwilio(channel.accountSid())).hasSize(1);
+        // the late "sent" of our own outcome changes nothing the dashboard sees
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(announcedStatuses(conversationId)
+                .get(replyId.toString())).containsExactly("delivered"));
     }
 
     @Test
@@ -402,13 +464,13 @@ class TwilioOutboundIT extends TwilioIntegrationTest {
                         Collectors.mapping(event -> event.path("status").asText(), Collectors.toList())));
     }
 
+    private String ledgerState(UUID messageId) {
+        return rows("SELECT state FROM send_ledger WHERE message_id = :id", Map.of("id", messageId)).stream()
+                .map(row -> (String) row.get("state")).findFirst().orElse(null);
+    }
+
     private Map<String, Object> status(UUID messageId) {
         return rows("SELECT status, error_code, provider_message_id FROM messages WHERE id = :id",
                 Map.of("id", messageId)).get(0);
-    }
-
-    /** Holds {@code assertion} for a while, so records still in the pipeline cannot have changed what it checks. */
-    private static void staysTrue(ThrowingRunnable assertion) {
-        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).untilAsserted(assertion);
     }
 }

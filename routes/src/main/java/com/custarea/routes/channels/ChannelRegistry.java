@@ -17,6 +17,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -29,6 +30,10 @@ import org.springframework.stereotype.Service;
 public class ChannelRegistry {
 
     private static final java.util.regex.Pattern SETTING_NAME = java.util.regex.Pattern.compile("[A-Za-z]{1,64}");
+    /** The unique indexes (V15) that keep a provider address on one enabled channel, by the setting they cover. */
+    private static final Map<String, String> UNIQUE_ADDRESSES = Map.of(
+            "channels_twilio_phone_number_unique", "phoneNumber",
+            "channels_twilio_messaging_service_unique", "messagingServiceSid");
     private static final TypeReference<Map<String, String>> SETTINGS = new TypeReference<>() {
     };
 
@@ -101,12 +106,16 @@ public class ChannelRegistry {
                 .map(sealed -> secrets.get(sealed, key -> cipher.decrypt(key, channel.tenantId().toString())));
     }
 
-    /** Creates a channel; {@code secret} is sealed under the master key before it is stored. */
+    /**
+     * Creates a channel; {@code secret} is sealed under the master key before it is stored. {@link
+     * AddressTakenException} when another enabled channel of the type already receives on its Twilio number or
+     * messaging service.
+     */
     public ChannelSettings create(UUID tenantId, Channel type, String name, Map<String, String> settings,
                                   String secret, boolean aiAgentEnabled) {
         UUID id = UUID.randomUUID();
         String sealed = secret == null ? null : cipher.encrypt(secret, tenantId.toString());
-        jdbc.update("""
+        uniqueAddresses(type, settings, () -> jdbc.update("""
                 INSERT INTO channels (id, tenant_id, type, name, config, secret_ciphertext, ai_agent_enabled)
                 VALUES (:id, :tenantId, :type, :name, CAST(:config AS jsonb), :secret, :ai)
                 """, new MapSqlParameterSource()
@@ -116,7 +125,7 @@ public class ChannelRegistry {
                 .addValue("name", name)
                 .addValue("config", PayloadJson.write(new LinkedHashMap<>(settings)))
                 .addValue("secret", sealed)
-                .addValue("ai", aiAgentEnabled));
+                .addValue("ai", aiAgentEnabled)));
         cache.invalidate(id);
         addresses.invalidateAll();
         return new ChannelSettings(id, tenantId, type, name, settings, aiAgentEnabled, true, sealed);
@@ -124,13 +133,14 @@ public class ChannelRegistry {
 
     /** Replaces the non-secret settings of a channel of {@code tenantId}; false when the tenant has no such channel. */
     public boolean updateSettings(UUID tenantId, UUID channelId, Map<String, String> settings) {
-        int updated = jdbc.update("""
+        int updated = uniqueAddresses(find(tenantId, channelId).map(ChannelSettings::type).orElse(null),
+                settings, () -> jdbc.update("""
                 UPDATE channels SET config = CAST(:config AS jsonb), updated_at = now()
                 WHERE id = :id AND tenant_id = :tenantId
                 """, new MapSqlParameterSource()
                 .addValue("config", PayloadJson.write(new LinkedHashMap<>(settings)))
                 .addValue("id", channelId)
-                .addValue("tenantId", tenantId));
+                .addValue("tenantId", tenantId)));
         cache.invalidate(channelId);
         addresses.invalidateAll();
         return updated == 1;
@@ -138,11 +148,13 @@ public class ChannelRegistry {
 
     /**
      * Changes a channel of {@code tenantId}: the name, the settings, the secret (sealed before it is stored) and
-     * whether it is enabled; null leaves a field alone. False when the tenant has no such channel.
+     * whether it is enabled; null leaves a field alone. False when the tenant has no such channel; {@link
+     * AddressTakenException} when the change would put the channel on an address another enabled channel has.
      */
     public boolean update(UUID tenantId, UUID channelId, String name, Map<String, String> settings, String secret,
                           Boolean enabled) {
-        int updated = jdbc.update("""
+        int updated = uniqueAddresses(find(tenantId, channelId).map(ChannelSettings::type).orElse(null),
+                settings, () -> jdbc.update("""
                 UPDATE channels SET name = COALESCE(CAST(:name AS text), name),
                                     config = COALESCE(CAST(:config AS jsonb), config),
                                     secret_ciphertext = COALESCE(CAST(:secret AS text), secret_ciphertext),
@@ -155,10 +167,41 @@ public class ChannelRegistry {
                 .addValue("secret", secret == null ? null : cipher.encrypt(secret, tenantId.toString()))
                 .addValue("enabled", enabled)
                 .addValue("id", channelId)
-                .addValue("tenantId", tenantId));
+                .addValue("tenantId", tenantId)));
         cache.invalidate(channelId);
         addresses.invalidateAll();
         return updated == 1;
+    }
+
+    /** Runs {@code write}, turning a violation of a unique address index into {@link AddressTakenException}. */
+    private static <T> T uniqueAddresses(Channel type, Map<String, String> settings,
+                                         java.util.function.Supplier<T> write) {
+        try {
+            return write.get();
+        } catch (DuplicateKeyException e) {
+            String message = String.valueOf(e.getMostSpecificCause().getMessage());
+            Map.Entry<String, String> index = UNIQUE_ADDRESSES.entrySet().stream()
+                    .filter(entry -> message.contains(entry.getKey())).findFirst().orElseThrow(() -> e);
+            String setting = index.getValue();
+            throw new AddressTakenException(type, setting, settings == null ? null : settings.get(setting));
+        }
+    }
+
+    /** A channel's provider address (a Twilio number or messaging service) that another enabled channel has. */
+    public static class AddressTakenException extends RuntimeException {
+
+        private final String setting;
+
+        public AddressTakenException(Channel type, String setting, String value) {
+            super("The " + setting + (value == null ? "" : " " + value) + " already belongs to another"
+                    + (type == null ? "" : " " + type.wireName()) + " channel");
+            this.setting = setting;
+        }
+
+        /** The setting whose value is taken. */
+        public String setting() {
+            return setting;
+        }
     }
 
     /** Every channel of {@code tenantId}, oldest first. */

@@ -69,13 +69,15 @@ public class TwilioOutboundSender {
     private final ProducerTemplate producer;
     private final ExecutorService senders;
     private final SendSettlement settlement;
+    private final TwilioConnectionOverrides overrides;
 
     public TwilioOutboundSender(SendLedger ledger, ChannelRegistry channels, MessageStore messages,
                                 SandboxOutbox sandbox, TwilioRestClients clients, PublicUrls publicUrls,
                                 ProducerTemplate producer,
                                 @Value("${custarea.channels.twilio.send-concurrency:16}") int concurrency,
-                                SendSettlement settlement) {
+                                SendSettlement settlement, TwilioConnectionOverrides overrides) {
         this.ledger = ledger;
+        this.overrides = overrides;
         this.settlement = settlement;
         this.channels = channels;
         this.messages = messages;
@@ -89,7 +91,9 @@ public class TwilioOutboundSender {
             return thread;
         });
         if (publicUrls.base().isEmpty()) {
-            LOG.info("custarea.public-base-url is not set: Twilio messages are sent without a status callback");
+            LOG.warn("custarea.public-base-url (CUSTAREA_PUBLIC_BASE_URL) is not set: WhatsApp and SMS messages are "
+                    + "sent without a StatusCallback, so they stay 'sent' (no delivered, read or failed after Twilio "
+                    + "accepts them); set it to the https URL at which Twilio reaches this app");
         }
     }
 
@@ -200,8 +204,9 @@ public class TwilioOutboundSender {
                 headers.put(TwilioSendRoute.CONTENT_VARIABLES, variables);
             }
         }
+        // the overrides' fragment makes Twilio retry a callback we could not take (a 5xx while Kafka is away)
         publicUrls.of(TwilioWebhookPaths.statusCallback(message.channelId(), message.messageId()))
-                .ifPresent(url -> headers.put(TwilioSendRoute.STATUS_CALLBACK, URI.create(url)));
+                .ifPresent(url -> headers.put(TwilioSendRoute.STATUS_CALLBACK, URI.create(overrides.appendTo(url))));
         return headers;
     }
 

@@ -33,7 +33,8 @@ import org.springframework.stereotype.Component;
  * and size, the parameters, the channel they are for, then {@code X-Twilio-Signature} checked with the Twilio SDK's
  * validator (HMAC-SHA1 over the URL Twilio called and the sorted POST parameters, or over the URL carrying
  * {@code bodySHA256} for a JSON body), compared in constant time. The URL is the configured public base URL plus the
- * path and query as received, since behind a proxy the Host header is not what Twilio called. A request that fails
+ * path and query as received, since behind a proxy the Host header is not what Twilio called, with or without our
+ * connection overrides' fragment (which never arrives in the request). A request that fails
  * the check is refused with 403 and counted ({@code custarea.webhooks.rejected}).
  */
 @Component
@@ -45,13 +46,16 @@ public class TwilioWebhookReader {
     private final ChannelRegistry channels;
     private final PublicUrls publicUrls;
     private final MeterRegistry meters;
+    private final TwilioConnectionOverrides overrides;
     private final int maxBodyBytes;
 
     public TwilioWebhookReader(ChannelRegistry channels, PublicUrls publicUrls, MeterRegistry meters,
+                               TwilioConnectionOverrides overrides,
                                @Value("${custarea.channels.twilio.max-webhook-bytes:65536}") int maxBodyBytes) {
         this.channels = channels;
         this.publicUrls = publicUrls;
         this.meters = meters;
+        this.overrides = overrides;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -96,15 +100,9 @@ public class TwilioWebhookReader {
         String url = publicUrls.base().orElseGet(() -> ownBase(request)) + request.getRequestURI()
                 + (queryString == null ? "" : "?" + queryString);
         RequestValidator validator = new RequestValidator(account.authToken());
-        boolean valid;
-        if (json) {
-            try {
-                valid = query.containsKey("bodySHA256") && validator.validate(url, body, signature.trim());
-            } catch (URISyntaxException e) {
-                valid = false;
-            }
-        } else {
-            valid = validator.validate(url, parameters, signature.trim());
+        boolean valid = false;
+        for (String signedUrl : overrides.signedForms(url)) {
+            valid = valid || signedOver(validator, signedUrl, json, body, parameters, query, signature.trim());
         }
         if (!valid) {
             throw rejected("invalid-signature", "The " + SIGNATURE_HEADER + " does not match the URL and parameters"
@@ -114,6 +112,18 @@ public class TwilioWebhookReader {
             throw rejected("account-mismatch", "The webhook is for another Twilio account than the channel's");
         }
         return new TwilioWebhook(channel, account, parameters, query);
+    }
+
+    private static boolean signedOver(RequestValidator validator, String url, boolean json, String body,
+                                      Map<String, String> parameters, Map<String, String> query, String signature) {
+        if (!json) {
+            return validator.validate(url, parameters, signature);
+        }
+        try {
+            return query.containsKey("bodySHA256") && validator.validate(url, body, signature);
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private ProblemException rejected(String reason, String detail) {
