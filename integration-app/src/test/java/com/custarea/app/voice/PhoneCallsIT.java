@@ -75,13 +75,7 @@ class PhoneCallsIT extends DashboardIntegrationTest {
                 line.admin().tenantId(), "channelId", line.channelId(), "callId", UUID.randomUUID(),
                 "callSid", callSid(), "customerNumber", "anonymous", "utterance", "Who am I?"));
         assertThat(withheld.statusCode()).as("a withheld number is a caller too: " + withheld.body()).isEqualTo(200);
-        HttpResponse<String> knowledge = internalPost("/knowledge", BRIDGE_TOKEN, Map.of("tenantId",
-                line.admin().tenantId(), "channelId", line.channelId(), "query", "returns"));
-        assertThat(knowledge.statusCode()).as(knowledge.body()).isEqualTo(200);
-        assertThat(PayloadJson.tree(knowledge.body()).get("passages").isArray()).isTrue();
         Session other = registerTenant();
-        assertThat(internalPost("/knowledge", BRIDGE_TOKEN, Map.of("tenantId", other.tenantId(), "channelId",
-                line.channelId(), "query", "returns")).statusCode()).isEqualTo(404);
         assertThat(internalPost("/answer", BRIDGE_TOKEN, Map.of("tenantId", other.tenantId(), "channelId",
                 line.channelId(), "callId", UUID.randomUUID(), "callSid", callSid(), "customerNumber", caller,
                 "utterance", "hi")).statusCode()).as("another tenant's line").isEqualTo(404);
