@@ -1,6 +1,5 @@
 package com.custarea.app.widget;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,16 +16,20 @@ import com.custarea.routes.channels.ChannelRegistry;
 import com.custarea.routes.channels.ChannelSettings;
 import com.custarea.routes.contacts.ContactResolver;
 import com.custarea.routes.contacts.ContactService;
+import com.custarea.routes.contacts.IdentifierNormaliser;
+import com.custarea.routes.contacts.InvalidIdentifierException;
 import com.custarea.routes.support.EventPublisher;
-import com.custarea.routes.support.HmacSignatures;
 import com.custarea.routes.support.OutgoingRecord;
+import com.custarea.routes.support.Problem;
 import com.custarea.routes.support.ProblemException;
 import com.custarea.routes.widget.WidgetConversations;
 import com.custarea.routes.widget.WidgetSettings;
 import com.custarea.routes.widget.WidgetVisitors;
 import com.custarea.schemas.Channel;
+import com.custarea.schemas.ContactIdentifier;
 import com.custarea.schemas.ConversationEvent;
 import com.custarea.schemas.ConversationEventType;
+import com.custarea.schemas.IdentifierType;
 import com.custarea.schemas.InboundMessage;
 import com.custarea.schemas.PayloadJson;
 import com.custarea.schemas.Topics;
@@ -39,14 +42,21 @@ import org.springframework.stereotype.Component;
 /**
  * The handlers of /api/widget, the public API of the chat widget: a session is started from an allowed Origin
  * (identity verified when the site sends one, required when the tenant says so), then the visitor's token sends
- * messages into the pipeline and reads the visitor's own history. Rate-limited per address and per visitor.
+ * messages into the pipeline and reads the visitor's own history. Writes and reads are rate-limited per address and
+ * per visitor.
  */
 @Component
 public class WidgetApi {
 
     private static final int HISTORY_LIMIT = 200;
+    /**
+     * The prefix of the site's custom attributes among the contact's ({@code plan} is stored as {@code widget_plan}):
+     * the tenant's own keys stay out of the visitor's reach, and workflows still read them.
+     */
+    public static final String ATTRIBUTE_PREFIX = "widget_";
 
     private final ChannelRegistry channels;
+    private final WidgetIdentities identities;
     private final WidgetVisitors visitors;
     private final WidgetConversations conversations;
     private final WidgetTokens tokens;
@@ -54,18 +64,27 @@ public class WidgetApi {
     private final AiAgents agents;
     private final ContactResolver resolver;
     private final ContactService contacts;
+    private final IdentifierNormaliser normaliser;
     private final RateLimits initsPerAddress;
     private final RateLimits messagesPerAddress;
     private final RateLimits messagesPerVisitor;
+    private final RateLimits readsPerAddress;
+    private final RateLimits readsPerVisitor;
+    private final int maxAttributes;
 
-    public WidgetApi(ChannelRegistry channels, WidgetVisitors visitors, WidgetConversations conversations,
-                     WidgetTokens tokens, EventPublisher publisher, AiAgents agents, ContactResolver resolver,
-                     ContactService contacts,
+    public WidgetApi(ChannelRegistry channels, WidgetIdentities identities, WidgetVisitors visitors,
+                     WidgetConversations conversations, WidgetTokens tokens, EventPublisher publisher,
+                     AiAgents agents, ContactResolver resolver, ContactService contacts,
+                     IdentifierNormaliser normaliser,
                      @Value("${custarea.widget.inits-per-address:30}") int initsPerAddress,
                      @Value("${custarea.widget.messages-per-address:60}") int messagesPerAddress,
                      @Value("${custarea.widget.messages-per-visitor:20}") int messagesPerVisitor,
-                     @Value("${custarea.widget.rate-period:60s}") Duration period) {
+                     @Value("${custarea.widget.reads-per-address:1200}") int readsPerAddress,
+                     @Value("${custarea.widget.reads-per-visitor:120}") int readsPerVisitor,
+                     @Value("${custarea.widget.rate-period:60s}") Duration period,
+                     @Value("${custarea.widget.max-attributes:100}") int maxAttributes) {
         this.channels = channels;
+        this.identities = identities;
         this.visitors = visitors;
         this.conversations = conversations;
         this.tokens = tokens;
@@ -73,9 +92,13 @@ public class WidgetApi {
         this.agents = agents;
         this.resolver = resolver;
         this.contacts = contacts;
+        this.normaliser = normaliser;
         this.initsPerAddress = new RateLimits("widget session", initsPerAddress, period);
         this.messagesPerAddress = new RateLimits("widget message", messagesPerAddress, period);
         this.messagesPerVisitor = new RateLimits("widget message", messagesPerVisitor, period);
+        this.readsPerAddress = new RateLimits("widget read", readsPerAddress, period);
+        this.readsPerVisitor = new RateLimits("widget read", readsPerVisitor, period);
+        this.maxAttributes = maxAttributes;
     }
 
     public void init(Exchange exchange) {
@@ -87,39 +110,38 @@ public class WidgetApi {
         requireOrigin(exchange, settings);
 
         JsonNode user = body.path("user");
-        String verifiedUser = null;
+        String email = email(ApiRequest.text(user, "email"));
+        Optional<Session> resumed = resumed(body, channel);
+        // a user id is always checked afresh; without one, a resumed session keeps a proof that still holds, unless
+        // the widget requires identity, where every session starts with the site's hash
+        WidgetTokens.IdentityProof proof = null;
         if (user.has("id")) {
-            String secret = channels.secretOf(channel).orElseThrow(() -> ProblemException.forbidden(
-                    "identity-refused", "This widget has no identity secret to check identities with"));
-            String expected = HmacSignatures.sha256Hex(secret, user.path("id").asText().getBytes(
-                    StandardCharsets.UTF_8));
-            if (!HmacSignatures.constantTimeEquals(expected, user.path("identityHash").asText().toLowerCase())) {
-                throw ProblemException.forbidden("identity-refused", "The identity hash does not match the user id");
-            }
-            verifiedUser = user.path("id").asText();
+            proof = identities.prove(channel, user.path("id").asText(), user.path("identityHash").asText(null));
+        } else if (!settings.requireIdentity()) {
+            proof = resumed.map(Session::proof).orElse(null);
         }
-        WidgetVisitors.Page page = new WidgetVisitors.Page(ApiRequest.text(body.path("page"), "url"),
-                ApiRequest.text(body.path("page"), "referrer"), exchange.getMessage().getHeader("User-Agent",
-                String.class));
-        WidgetVisitors.Visitor visitor = resumed(body, channel).orElseGet(() -> visitors.create(channel.tenantId(),
-                channel.id(), page));
-        if (visitor.verified() && verifiedUser != null && !visitor.userId().equals(verifiedUser)) {
-            // another user signed in on this browser: a session of their own, never the last user's history
-            visitor = visitors.create(channel.tenantId(), channel.id(), page);
-        }
-        visitor = visitors.touch(visitor, page, verifiedUser, ApiRequest.text(user, "name"),
-                ApiRequest.text(user, "email"));
-        if (settings.requireIdentity() && !visitor.verified()) {
+        if (settings.requireIdentity() && proof == null) {
             throw ProblemException.forbidden("identity-required", "This widget needs a verified identity: send "
                     + "user.id with its identityHash");
         }
+        String provenUser = proof == null ? null : proof.userId();
+        WidgetVisitors.Page page = new WidgetVisitors.Page(ApiRequest.text(body.path("page"), "url"),
+                ApiRequest.text(body.path("page"), "referrer"), exchange.getMessage().getHeader("User-Agent",
+                String.class));
+        // another user signing in on this browser (or an anonymous visitor signing in) gets a session of its own:
+        // a verified visitor reads its contact's history, which nothing typed before the proof may reach
+        WidgetVisitors.Visitor visitor = resumed.map(Session::stored)
+                .filter(known -> provenUser == null || provenUser.equals(known.userId()))
+                .orElseGet(() -> visitors.create(channel.tenantId(), channel.id(), page));
+        visitor = visitors.touch(visitor, page, provenUser, ApiRequest.text(user, "name"), email)
+                .withUserId(provenUser);
         Map<String, Object> shown = new LinkedHashMap<>();
         shown.put("greeting", settings.greeting());
         shown.put("color", settings.color());
         shown.put("preChatFields", settings.preChatFields());
         shown.put("replyTime", replyTime(channel));
-        request.ok(Map.of("token", tokens.issue(visitor), "visitorId", visitor.id(), "verified", visitor.verified(),
-                "expiresIn", tokens.lifetime().toSeconds(), "settings", shown));
+        request.ok(Map.of("token", tokens.issue(visitor, proof), "visitorId", visitor.id(), "verified",
+                visitor.verified(), "expiresIn", tokens.lifetime().toSeconds(), "settings", shown));
     }
 
     public void message(Exchange exchange) {
@@ -135,7 +157,7 @@ public class WidgetApi {
 
     public void messages(Exchange exchange) {
         ApiRequest request = ApiRequest.of(exchange);
-        Session session = session(exchange);
+        Session session = limitedReader(exchange, request);
         Optional<UUID> conversationId = request.queryId("conversationId");
         List<WidgetConversations.HistoryMessage> history = conversations.history(session.visitor(),
                 conversationId.orElse(null), HISTORY_LIMIT);
@@ -147,7 +169,8 @@ public class WidgetApi {
 
     /**
      * The site's custom attributes of the visitor, added to the visitor's contact (made now when the visitor has
-     * not written yet, so the team sees who is browsing) and announced as a contact update.
+     * not written yet, so the team sees who is browsing) with the prefix {@value #ATTRIBUTE_PREFIX}, capped in
+     * number, and announced as a contact update.
      */
     public void attributes(Exchange exchange) {
         ApiRequest request = ApiRequest.of(exchange);
@@ -157,7 +180,13 @@ public class WidgetApi {
                 new TypeReference<>() { });
         WidgetVisitors.Visitor visitor = session.visitor();
         UUID contactId = resolver.resolve(visitor.tenantId(), conversations.identifiers(visitor), visitor.name());
-        contacts.mergeAttributes(visitor.tenantId(), contactId, attributes);
+        if (!contacts.mergePrefixedAttributes(visitor.tenantId(), contactId, ATTRIBUTE_PREFIX, attributes,
+                maxAttributes)) {
+            throw new ProblemException(422, "too-many-attributes", "Too many custom attributes",
+                    "A visitor's contact holds at most " + maxAttributes + " custom attributes from the widget; "
+                    + "set one to null to remove it", List.of(new Problem.FieldError("/attributes",
+                    "more than " + maxAttributes + " keys with those already stored")), null);
+        }
         publisher.publish(List.of(OutgoingRecord.of(Topics.CONVERSATION_EVENTS, ConversationEvent.ofContact(
                 UUID.randomUUID(), visitor.tenantId(), request.correlationId(), ConversationEventType.CONTACT_UPDATED,
                 contactId, null))));
@@ -172,7 +201,21 @@ public class WidgetApi {
         return session;
     }
 
-    private record Session(ChannelSettings channel, WidgetVisitors.Visitor visitor) {
+    /** The caller's session, once the address and then the visitor are within their read limits. */
+    private Session limitedReader(Exchange exchange, ApiRequest request) {
+        readsPerAddress.acquire(request.clientAddress());
+        Session session = session(exchange);
+        readsPerVisitor.acquire(session.visitor().id().toString());
+        return session;
+    }
+
+    /** A visitor's session: the visitor as stored, and the identity proof of its token that still holds (or null). */
+    private record Session(ChannelSettings channel, WidgetVisitors.Visitor stored, WidgetTokens.IdentityProof proof) {
+
+        /** The visitor, verified only for the user id of a proof that holds. */
+        WidgetVisitors.Visitor visitor() {
+            return stored.withUserId(proof == null ? null : proof.userId());
+        }
     }
 
     /** The visitor of the bearer token, from an allowed Origin, verified when the widget requires it. */
@@ -202,12 +245,18 @@ public class WidgetApi {
                 exchange.getMessage().getHeader("Host", String.class));
     }
 
-    /** The visitor of a token from a page of {@code origin}, with every check of {@link #session(Exchange)}. */
-    public WidgetVisitors.Visitor visitor(String token, String origin) {
+    /**
+     * The visitor of a token from a page of {@code origin} at {@code clientAddress}, with every check of
+     * {@link #session(Exchange)} and within the read limits (a stream's opening counts as a read).
+     */
+    public WidgetVisitors.Visitor reader(String token, String origin, String clientAddress) {
+        readsPerAddress.acquire(clientAddress);
         if (token == null || token.isBlank()) {
             throw ProblemException.unauthorized("invalid-widget-token", "Send the widget token");
         }
-        return session(token, origin).visitor();
+        WidgetVisitors.Visitor visitor = session(token, origin).visitor();
+        readsPerVisitor.acquire(visitor.id().toString());
+        return visitor;
     }
 
     private Session session(String token, String origin) {
@@ -215,24 +264,53 @@ public class WidgetApi {
         ChannelSettings channel = widget(claims.channelId());
         WidgetSettings settings = WidgetSettings.of(channel);
         requireOrigin(origin, settings);
-        WidgetVisitors.Visitor visitor = visitors.find(claims.tenantId(), claims.channelId(), claims.visitorId())
-                .orElseThrow(() -> ProblemException.unauthorized("invalid-widget-token", "Unknown visitor"));
-        if (settings.requireIdentity() && !visitor.verified()) {
+        Session session = session(channel, claims).orElseThrow(() -> ProblemException.unauthorized(
+                "invalid-widget-token", "Unknown visitor"));
+        if (settings.requireIdentity() && !session.visitor().verified()) {
             throw ProblemException.forbidden("identity-required", "This widget needs a verified identity");
         }
-        return new Session(channel, visitor);
+        return session;
     }
 
-    private Optional<WidgetVisitors.Visitor> resumed(JsonNode body, ChannelSettings channel) {
+    /**
+     * The stored visitor a token names, verified only while the token's proof holds for the user id stored on the
+     * visitor (checked with the widget's current secret, so rotating it un-verifies every session at once).
+     */
+    private Optional<Session> session(ChannelSettings channel, WidgetTokens.VisitorClaims claims) {
+        return visitors.find(channel.tenantId(), channel.id(), claims.visitorId()).map(stored -> {
+            WidgetTokens.IdentityProof proof = claims.proof();
+            boolean proven = proof != null && proof.userId().equals(stored.userId())
+                    && identities.holds(channel, proof);
+            return new Session(channel, stored, proven ? proof : null);
+        });
+    }
+
+    private Optional<Session> resumed(JsonNode body, ChannelSettings channel) {
         if (!body.hasNonNull("visitorToken")) {
             return Optional.empty();
         }
         try {
             WidgetTokens.VisitorClaims claims = tokens.verifyForResume(body.path("visitorToken").asText());
-            return claims.channelId().equals(channel.id())
-                    ? visitors.find(channel.tenantId(), channel.id(), claims.visitorId()) : Optional.empty();
+            return claims.channelId().equals(channel.id()) ? session(channel, claims) : Optional.empty();
         } catch (ProblemException expired) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The visitor's e-mail (null: none) once it is one the contacts' normalisation takes, since an unverified
+     * visitor's e-mail finds its contact: refused now rather than failing the visitor's messages later.
+     */
+    private String email(String given) {
+        if (given == null) {
+            return null;
+        }
+        try {
+            normaliser.normalise(ContactIdentifier.of(IdentifierType.EMAIL, given));
+            return given;
+        } catch (InvalidIdentifierException e) {
+            throw ProblemException.badRequest("The user's e-mail is not an address", List.of(
+                    new Problem.FieldError("/user/email", e.getMessage())));
         }
     }
 

@@ -1,5 +1,6 @@
 package com.custarea.app.widget;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -8,7 +9,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * GET /api/widget/events?key=…&amp;token=…: Server-Sent Events of the visitor's messages (EventSource cannot set
- * headers, so the visitor token comes as a parameter); the same checks as every widget call.
+ * headers, so the visitor token comes as a parameter); the same checks as every widget call, an opening counts
+ * against the read limits, and open streams are capped per visitor and per address.
  */
 @RestController
 public class WidgetEventStreamController {
@@ -25,8 +27,11 @@ public class WidgetEventStreamController {
     public SseEmitter stream(@RequestParam(value = "token", required = false) String token,
                              @RequestHeader(value = "Origin", required = false) String origin,
                              @RequestHeader(value = "Sec-Fetch-Site", required = false) String fetchSite,
-                             @RequestHeader(value = "Host", required = false) String host) {
+                             @RequestHeader(value = "Host", required = false) String host,
+                             HttpServletRequest request) {
         // a refused visitor gets a problem (ProblemExceptionAdvice): the stream never opens
-        return streams.subscribe(api.visitor(token, WidgetApi.pageOrigin(origin, fetchSite, host)));
+        String address = request.getRemoteAddr();
+        return streams.subscribe(api.reader(token, WidgetApi.pageOrigin(origin, fetchSite, host), address),
+                address);
     }
 }

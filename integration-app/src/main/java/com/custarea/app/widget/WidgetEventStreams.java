@@ -1,6 +1,9 @@
 package com.custarea.app.widget;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -8,8 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 
 import com.custarea.app.events.ConversationEventHub;
+import com.custarea.routes.support.ProblemException;
 import com.custarea.routes.widget.WidgetConversations;
 import com.custarea.routes.widget.WidgetVisitors;
+import com.custarea.schemas.Channel;
 import com.custarea.schemas.ConversationEvent;
 import com.custarea.schemas.ConversationEventType;
 import org.springframework.beans.factory.annotation.Value;
@@ -19,92 +24,130 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Live updates for the widgets connected to this instance: when a message of a visitor's conversation is created or
- * changes status, the visitor's stream gets its ids (never its text: the widget reads it from its history, which
- * leaves notes out). A stream that drops loses nothing: the widget reloads its history when it reconnects.
+ * Live updates for the widgets connected to this instance. A visitor's stream names (never with their text: the
+ * widget reads it from its history, which leaves notes out) the visitor's own messages once they are stored, and the
+ * team's and the agent's replies once the outbound.widget stage has sent them (its delivery report's status change),
+ * so a reply reaches the visitor through the widget's outbound stage like any channel's through its provider. A
+ * stream that drops loses nothing: the widget reloads its history when it reconnects. Open streams are capped per
+ * visitor and per client address.
  */
 @Component
 public class WidgetEventStreams {
 
     /** The event name a widget listens for. */
     public static final String MESSAGE_EVENT = "message";
+    /** How long a refused stream is told to wait: about as long as an abandoned one takes to be noticed. */
+    private static final Duration STREAM_RETRY = Duration.ofSeconds(30);
 
     private final WidgetConversations conversations;
     private final long timeoutMillis;
-    private final Map<UUID, Set<VisitorStream>> byChannel = new ConcurrentHashMap<>();
+    private final int maxPerVisitor;
+    private final int maxPerAddress;
+    private final Map<UUID, Set<VisitorStream>> byTenant = new ConcurrentHashMap<>();
+    private final Map<String, Integer> openPerAddress = new HashMap<>();
 
     public WidgetEventStreams(ConversationEventHub hub, WidgetConversations conversations,
-                              @Value("${custarea.events.stream-timeout:30m}") java.time.Duration timeout) {
+                              @Value("${custarea.events.stream-timeout:30m}") Duration timeout,
+                              @Value("${custarea.widget.streams-per-visitor:3}") int maxPerVisitor,
+                              @Value("${custarea.widget.streams-per-address:50}") int maxPerAddress) {
         this.conversations = conversations;
         this.timeoutMillis = timeout.toMillis();
+        this.maxPerVisitor = maxPerVisitor;
+        this.maxPerAddress = maxPerAddress;
         hub.addListener(this::deliver);
     }
 
-    /** A stream of {@code visitor}'s message events. */
-    public SseEmitter subscribe(WidgetVisitors.Visitor visitor) {
+    /** A stream of {@code visitor}'s message events, opened from {@code address}; a 429 problem over a cap. */
+    public SseEmitter subscribe(WidgetVisitors.Visitor visitor, String address) {
         SseEmitter emitter = new SseEmitter(timeoutMillis);
-        VisitorStream stream = new VisitorStream(visitor, emitter, ConcurrentHashMap.newKeySet(),
+        VisitorStream stream = new VisitorStream(visitor, address, emitter, ConcurrentHashMap.newKeySet(),
                 ConcurrentHashMap.newKeySet());
-        Set<VisitorStream> streams = byChannel.computeIfAbsent(visitor.channelId(),
-                channel -> new CopyOnWriteArraySet<>());
-        emitter.onCompletion(() -> streams.remove(stream));
-        emitter.onTimeout(() -> streams.remove(stream));
-        emitter.onError(failure -> streams.remove(stream));
+        open(stream);
+        emitter.onCompletion(() -> close(stream));
+        emitter.onTimeout(() -> close(stream));
+        emitter.onError(failure -> close(stream));
         try {
             emitter.send(SseEmitter.event().comment("connected"));
         } catch (IOException e) {
+            close(stream);
             emitter.completeWithError(e);
-            return emitter;
         }
-        streams.add(stream);
         return emitter;
     }
 
+    private synchronized void open(VisitorStream stream) {
+        Set<VisitorStream> streams = byTenant.computeIfAbsent(stream.visitor().tenantId(),
+                tenant -> new CopyOnWriteArraySet<>());
+        long visitors = streams.stream().filter(open -> open.visitor().id().equals(stream.visitor().id())).count();
+        if (visitors >= maxPerVisitor || openPerAddress.getOrDefault(stream.address(), 0) >= maxPerAddress) {
+            throw new ProblemException(429, "too-many-streams", "Too many open streams",
+                    "This visitor or address already has as many open widget streams as it may; close one or "
+                    + "retry later", List.of(), STREAM_RETRY);
+        }
+        streams.add(stream);
+        openPerAddress.merge(stream.address(), 1, Integer::sum);
+    }
+
+    private synchronized void close(VisitorStream stream) {
+        Set<VisitorStream> streams = byTenant.getOrDefault(stream.visitor().tenantId(), Set.of());
+        if (streams.remove(stream)) {
+            openPerAddress.computeIfPresent(stream.address(), (address, open) -> open > 1 ? open - 1 : null);
+        }
+    }
+
     private void deliver(ConversationEvent event) {
-        if (event.channelId() == null || event.contactId() == null || event.messageId() == null
-                || event.type() != ConversationEventType.MESSAGE_CREATED
-                && event.type() != ConversationEventType.MESSAGE_STATUS_CHANGED) {
+        if (event.channel() != Channel.WIDGET || event.conversationId() == null || event.messageId() == null
+                || !announces(event)) {
             return;
         }
-        for (VisitorStream stream : byChannel.getOrDefault(event.channelId(), Set.of())) {
-            if (stream.owns(event.contactId(), conversations)) {
+        for (VisitorStream stream : byTenant.getOrDefault(event.tenantId(), Set.of())) {
+            if (stream.reads(event.conversationId(), conversations)) {
                 try {
                     stream.emitter().send(SseEmitter.event().name(MESSAGE_EVENT).data(Map.of("messageId",
                             event.messageId().toString(), "conversationId", event.conversationId().toString(),
                             "type", event.type().wireName()), MediaType.APPLICATION_JSON));
                 } catch (IOException | IllegalStateException e) {
-                    byChannel.getOrDefault(event.channelId(), Set.of()).remove(stream);
+                    close(stream);
                 }
             }
         }
     }
 
+    /**
+     * The events a visitor hears of: its own message stored, and any message's status change (the widget's
+     * outbound stage reporting a reply sent). A reply being stored is not one: it reaches the visitor once sent.
+     */
+    private static boolean announces(ConversationEvent event) {
+        return event.type() == ConversationEventType.MESSAGE_CREATED && "inbound".equals(event.direction())
+                || event.type() == ConversationEventType.MESSAGE_STATUS_CHANGED;
+    }
+
     /** Keeps idle widget streams open through proxies, and notices closed ones. */
     @Scheduled(fixedDelayString = "${custarea.events.heartbeat:15s}")
     void heartbeat() {
-        byChannel.values().forEach(streams -> streams.forEach(stream -> {
+        byTenant.values().forEach(streams -> streams.forEach(stream -> {
             try {
                 stream.emitter().send(SseEmitter.event().comment("heartbeat"));
             } catch (IOException | IllegalStateException e) {
-                streams.remove(stream);
+                close(stream);
             }
         }));
     }
 
-    /** One open stream, with what it learnt about which contacts are its visitor's. */
-    private record VisitorStream(WidgetVisitors.Visitor visitor, SseEmitter emitter, Set<UUID> mine,
+    /** One open stream, with what it learnt about which conversations its visitor may read. */
+    private record VisitorStream(WidgetVisitors.Visitor visitor, String address, SseEmitter emitter, Set<UUID> mine,
                                  Set<UUID> notMine) {
 
-        boolean owns(UUID contactId, WidgetConversations conversations) {
-            if (mine.contains(contactId)) {
+        boolean reads(UUID conversationId, WidgetConversations conversations) {
+            if (mine.contains(conversationId)) {
                 return true;
             }
-            if (notMine.contains(contactId)) {
+            if (notMine.contains(conversationId)) {
                 return false;
             }
-            boolean owned = conversations.isVisitorsContact(visitor, contactId);
-            (owned ? mine : notMine).add(contactId);
-            return owned;
+            boolean readable = conversations.isVisitorsConversation(visitor, conversationId);
+            (readable ? mine : notMine).add(conversationId);
+            return readable;
         }
     }
 }

@@ -25,8 +25,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The widget's visitor tokens: HS256 JWTs signed with {@code WIDGET_JWT_SECRET} (not the dashboard's key), scoped
- * to one visitor of one widget, expiring. Anything else (another algorithm, another key, another audience,
- * expired) is a 401.
+ * to one visitor of one widget, expiring, and carrying the visitor's identity proof when it has one. Anything else
+ * (another algorithm, another key, another audience, expired) is a 401.
  */
 @Component
 public class WidgetTokens {
@@ -35,9 +35,19 @@ public class WidgetTokens {
     static final String AUDIENCE = "custarea-widget";
     static final String TENANT_CLAIM = "tid";
     static final String CHANNEL_CLAIM = "cid";
+    static final String USER_CLAIM = "uid";
+    static final String SECRET_CLAIM = "usf";
+    static final String PROVEN_AT_CLAIM = "uat";
 
-    /** Who a valid token names. */
-    public record VisitorClaims(UUID visitorId, UUID tenantId, UUID channelId) {
+    /**
+     * A proof of the visitor's user id: which user, a fingerprint of the identity secret it was checked with (so a
+     * rotated secret voids it) and when the site's hash was checked.
+     */
+    public record IdentityProof(String userId, String secretFingerprint, Instant provenAt) {
+    }
+
+    /** Who a valid token names, and the identity proof it carries (null: none). */
+    public record VisitorClaims(UUID visitorId, UUID tenantId, UUID channelId, IdentityProof proof) {
     }
 
     private final SecretKey key;
@@ -59,12 +69,18 @@ public class WidgetTokens {
         return lifetime;
     }
 
-    public String issue(WidgetVisitors.Visitor visitor) {
+    /** A token of {@code visitor}, with its identity proof (null: an unverified visitor). */
+    public String issue(WidgetVisitors.Visitor visitor, IdentityProof proof) {
         Instant now = clock.instant();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE)
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE)
                 .subject(visitor.id().toString()).claim(TENANT_CLAIM, visitor.tenantId().toString())
                 .claim(CHANNEL_CLAIM, visitor.channelId().toString()).issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(lifetime))).jwtID(UUID.randomUUID().toString()).build();
+                .expirationTime(Date.from(now.plus(lifetime))).jwtID(UUID.randomUUID().toString());
+        if (proof != null) {
+            builder.claim(USER_CLAIM, proof.userId()).claim(SECRET_CLAIM, proof.secretFingerprint())
+                    .claim(PROVEN_AT_CLAIM, proof.provenAt().getEpochSecond());
+        }
+        JWTClaimsSet claims = builder.build();
         SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         try {
             jwt.sign(new MACSigner(key));
@@ -97,9 +113,12 @@ public class WidgetTokens {
                     || !claims.getExpirationTime().toInstant().plus(grace).isAfter(clock.instant())) {
                 throw invalid();
             }
+            IdentityProof proof = claims.getStringClaim(USER_CLAIM) == null ? null : new IdentityProof(
+                    claims.getStringClaim(USER_CLAIM), claims.getStringClaim(SECRET_CLAIM),
+                    Instant.ofEpochSecond(claims.getLongClaim(PROVEN_AT_CLAIM)));
             return new VisitorClaims(UUID.fromString(claims.getSubject()),
                     UUID.fromString(claims.getStringClaim(TENANT_CLAIM)),
-                    UUID.fromString(claims.getStringClaim(CHANNEL_CLAIM)));
+                    UUID.fromString(claims.getStringClaim(CHANNEL_CLAIM)), proof);
         } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
             throw invalid();
         }

@@ -58,7 +58,11 @@ import org.springframework.test.context.DynamicPropertySource;
                 "custarea.voice.bridge-public-url=https://voice.example.test",
                 // every test client is 127.0.0.1: per-client limits would throttle the suite; per-address ones stay
                 "custarea.security.login-limit-per-client=100000",
-                "custarea.security.otp-limit-per-client=100000"
+                "custarea.security.otp-limit-per-client=100000",
+                // likewise the widget's per-address limits (its per-visitor ones stay, and WidgetIT meets them)
+                "custarea.widget.inits-per-address=100000",
+                "custarea.widget.messages-per-address=100000",
+                "custarea.widget.reads-per-address=100000"
         })
 public abstract class PipelineIntegrationTest {
 

@@ -34,9 +34,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The widget in a real browser (Debian's headless Chromium through Selenium): the /demo page's launcher opens the
- * panel, a message gets its reply, a reload shows the history, and a message written offline is sent once when the
- * network is back. Screenshots go to target/widget-browser. Skipped where Chromium is not installed, unless
- * CUSTAREA_REQUIRE_BROWSER=1 (as .ci/run sets it), where that fails the test.
+ * panel, a message gets its reply, a reload shows the history, a message written offline is sent once when the
+ * network is back, and markup in messages and replies is shown as text. Screenshots go to target/widget-browser.
+ * Skipped where Chromium is not installed, unless CUSTAREA_REQUIRE_BROWSER=1 (as .ci/run sets it), where that fails
+ * the test.
  */
 class BrowserWidgetIT extends DashboardIntegrationTest {
 
@@ -140,6 +141,25 @@ class BrowserWidgetIT extends DashboardIntegrationTest {
                     >= viewport;
         });
         screenshot("mobile.png");
+    }
+
+    @Test
+    void markupInAMessageOrAReplyIsShownAsText() throws IOException {
+        UUID key = widget();
+        browser.get("http://127.0.0.1:" + port + "/demo?key=" + key);
+        shadow().findElement(By.cssSelector(".ca-launcher")).click();
+        WebElement input = until(() -> visible(shadow().findElement(By.cssSelector(".ca-input"))));
+        String markup = "<img src=x onerror=\"window.__widgetXss = 1\"> <b>bold?</b>";
+
+        input.sendKeys(markup);
+        input.sendKeys(Keys.ENTER);
+        // the echo engine's reply carries the same markup back
+        until(() -> texts(".ca-out .ca-text").contains("Echo: " + markup));
+        assertThat(texts(".ca-in .ca-text")).containsExactly(markup);
+        assertThat(shadow().findElements(By.cssSelector(".ca-panel img, .ca-panel b"))).isEmpty();
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.__widgetXss === undefined;"))
+                .isEqualTo(true);
+        screenshot("markup-as-text.png");
     }
 
     private UUID widget() {

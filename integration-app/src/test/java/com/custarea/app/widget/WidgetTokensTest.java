@@ -21,7 +21,7 @@ class WidgetTokensTest {
     @Test
     void anExpiredTokenIsRefusedForCallsButResumesWithinTheWindow() {
         WidgetTokens expired = new WidgetTokens(SECRET, "target", Duration.ofHours(-1), Duration.ofDays(30));
-        String token = expired.issue(VISITOR);
+        String token = expired.issue(VISITOR, null);
 
         assertThatThrownBy(() -> expired.verify(token)).isInstanceOf(ProblemException.class);
         assertThat(expired.verifyForResume(token).visitorId()).isEqualTo(VISITOR.id());
@@ -30,13 +30,23 @@ class WidgetTokensTest {
     @Test
     void aTokenOlderThanTheWindowOrFromAnotherKeyResumesNothing() {
         WidgetTokens longExpired = new WidgetTokens(SECRET, "target", Duration.ofDays(-31), Duration.ofDays(30));
-        assertThatThrownBy(() -> longExpired.verifyForResume(longExpired.issue(VISITOR)))
+        assertThatThrownBy(() -> longExpired.verifyForResume(longExpired.issue(VISITOR, null)))
                 .isInstanceOf(ProblemException.class);
 
         WidgetTokens other = new WidgetTokens(Base64.getEncoder().encodeToString(new byte[]{
             1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
             30, 31, 32}), "target", Duration.ofHours(1), Duration.ofDays(30));
-        assertThatThrownBy(() -> longExpired.verifyForResume(other.issue(VISITOR)))
+        assertThatThrownBy(() -> longExpired.verifyForResume(other.issue(VISITOR, null)))
                 .isInstanceOf(ProblemException.class);
+    }
+
+    @Test
+    void aTokenCarriesItsIdentityProofAndAnUnverifiedOneNone() {
+        WidgetTokens tokens = new WidgetTokens(SECRET, "target", Duration.ofHours(1), Duration.ofDays(30));
+        WidgetTokens.IdentityProof proof = new WidgetTokens.IdentityProof("u-42", "f".repeat(32),
+                java.time.Instant.parse("2026-01-02T03:04:05Z"));
+
+        assertThat(tokens.verify(tokens.issue(VISITOR, proof)).proof()).isEqualTo(proof);
+        assertThat(tokens.verify(tokens.issue(VISITOR, null)).proof()).isNull();
     }
 }

@@ -2,11 +2,13 @@ package com.custarea.routes.channels;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 import com.custarea.routes.support.Problem;
 import com.custarea.routes.support.ProblemException;
+import com.custarea.routes.widget.WidgetSettings;
 import com.custarea.schemas.Channel;
 import com.custarea.schemas.PayloadException;
 import com.custarea.schemas.PayloadJson;
@@ -26,6 +28,9 @@ public class ChannelConfigurationRules {
     private static final Pattern API_KEY_SID = Pattern.compile("SK[0-9a-fA-F]{32}");
     private static final List<String> VOICE_MODES = List.of("legacy", "realtime", "convrelay");
     private static final Pattern WIDGET_DOMAIN = Pattern.compile("(\\*\\.)?[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*");
+    private static final Pattern WIDGET_COLOR = Pattern.compile("#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})");
+    /** The longest greeting the widget's panel shows. */
+    static final int MAX_GREETING = 500;
 
     /**
      * Refuses settings (null: unchanged) or a secret (null: unchanged) that cannot work for a channel of
@@ -80,20 +85,43 @@ public class ChannelConfigurationRules {
     }
 
     private static void widgetSettings(Map<String, String> settings, List<Problem.FieldError> errors) {
-        String domains = settings.getOrDefault("allowedDomains", "");
+        String domains = settings.getOrDefault(WidgetSettings.ALLOWED_DOMAINS, "");
         if (domains.isBlank()) {
             errors.add(new Problem.FieldError("/settings/allowedDomains",
                     "name the domains that may embed the widget (comma-separated; *.example.com for subdomains)"));
         }
         for (String domain : domains.split(",")) {
-            if (!domain.isBlank() && !WIDGET_DOMAIN.matcher(domain.trim()).matches()) {
-                errors.add(new Problem.FieldError("/settings/allowedDomains", "\"" + domain.trim()
+            String trimmed = domain.trim();
+            if (!trimmed.isEmpty() && !WIDGET_DOMAIN.matcher(trimmed).matches()) {
+                errors.add(new Problem.FieldError("/settings/allowedDomains", "\"" + trimmed
                         + "\" is not a host name (or *. and a host name)"));
+            } else if (trimmed.startsWith("*.") && trimmed.substring(2).split("\\.").length < 2) {
+                // *.com would let every site of a public suffix embed the widget
+                errors.add(new Problem.FieldError("/settings/allowedDomains", "\"" + trimmed
+                        + "\" is too wide: a wildcard needs at least two labels after *. (*.example.com)"));
             }
         }
-        String required = settings.get("requireIdentity");
+        String required = settings.get(WidgetSettings.REQUIRE_IDENTITY);
         if (required != null && !required.equals("true") && !required.equals("false")) {
             errors.add(new Problem.FieldError("/settings/requireIdentity", "must be true or false"));
+        }
+        matches(settings, WidgetSettings.COLOR, WIDGET_COLOR, "must be a hex colour: #rgb, #rgba, #rrggbb or "
+                + "#rrggbbaa", errors);
+        String greeting = settings.get(WidgetSettings.GREETING);
+        if (greeting != null && (greeting.isBlank() || greeting.length() > MAX_GREETING)) {
+            errors.add(new Problem.FieldError("/settings/greeting", "must be 1 to " + MAX_GREETING
+                    + " characters"));
+        }
+        String fields = settings.get(WidgetSettings.PRE_CHAT_FIELDS);
+        if (fields != null) {
+            for (String field : fields.split(",")) {
+                if (!field.isBlank() && !WidgetSettings.PRE_CHAT_FIELD_NAMES.contains(
+                        field.trim().toLowerCase(Locale.ROOT))) {
+                    errors.add(new Problem.FieldError("/settings/preChatFields", "\"" + field.trim()
+                            + "\" is not a pre-chat field: use " + WidgetSettings.PRE_CHAT_FIELD_NAMES
+                            + ", comma-separated"));
+                }
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,14 +100,31 @@ public class ContactService {
         return updated == 0 ? Optional.empty() : find(tenantId, id);
     }
 
-    /** Adds {@code attributes} to the contact's (a key given again takes the new value); false when there is none. */
+    /**
+     * Adds {@code attributes} to the contact's with {@code prefix} before each key (so they never replace the keys
+     * the tenant set without it; a null value removes its key). False, and nothing changed, when there is no such
+     * contact or it would then hold more than {@code maxKeys} keys with the prefix.
+     */
     @Transactional
-    public boolean mergeAttributes(UUID tenantId, UUID id, Map<String, Object> attributes) {
-        return jdbc.update("""
-                UPDATE contacts SET attributes = attributes || CAST(:attributes AS jsonb), updated_at = now()
-                WHERE id = :id AND tenant_id = :tenantId
-                """, new MapSqlParameterSource().addValue("attributes", PayloadJson.write(attributes))
-                .addValue("id", id).addValue("tenantId", tenantId)) == 1;
+    public boolean mergePrefixedAttributes(UUID tenantId, UUID id, String prefix, Map<String, Object> attributes,
+                                           int maxKeys) {
+        Map<String, Object> set = new LinkedHashMap<>();
+        List<String> removed = new ArrayList<>();
+        attributes.forEach((key, value) -> {
+            if (value == null) {
+                removed.add(prefix + key);
+            } else {
+                set.put(prefix + key, value);
+            }
+        });
+        // computed from the row itself, so concurrent merges each see the other's result
+        String merged = "((attributes || CAST(:set AS jsonb)) - CAST(:removed AS text[]))";
+        return jdbc.update("UPDATE contacts SET attributes = " + merged + ", updated_at = now()"
+                + " WHERE id = :id AND tenant_id = :tenantId AND (SELECT count(*) FROM jsonb_object_keys(" + merged
+                + ") AS k WHERE left(k, length(:prefix)) = :prefix) <= :maxKeys",
+                new MapSqlParameterSource().addValue("set", PayloadJson.write(set))
+                .addValue("removed", SqlArrays.texts(removed)).addValue("prefix", prefix)
+                .addValue("maxKeys", maxKeys).addValue("id", id).addValue("tenantId", tenantId)) == 1;
     }
 
     @Transactional

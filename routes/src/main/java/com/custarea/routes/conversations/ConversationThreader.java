@@ -85,6 +85,14 @@ public class ConversationThreader {
         return channel == Channel.EMAIL;
     }
 
+    /**
+     * Channels whose sender may name a thread of its own (an unverified widget visitor): two senders on one contact
+     * (two visitors who typed the same e-mail) then never share a conversation.
+     */
+    static boolean threadsBySenderThread(Channel channel) {
+        return channel == Channel.WIDGET;
+    }
+
     private Map<OpenThread, UUID> openConversations(List<ThreadRequest> requests) {
         Map<OpenThread, UUID> open = new HashMap<>();
         if (requests.isEmpty()) {
@@ -229,7 +237,8 @@ public class ConversationThreader {
         static OpenThread of(ThreadRequest request) {
             InboundMessage message = request.message();
             String threadKey = threadsByMessage(request.channel().type()) ? message.providerMessageId()
-                    : DEFAULT_THREAD;
+                    : threadsBySenderThread(request.channel().type()) && message.providerThreadId() != null
+                    ? message.providerThreadId() : DEFAULT_THREAD;
             return new OpenThread(message.tenantId(), request.contactId(), request.channel().id(), threadKey);
         }
     }

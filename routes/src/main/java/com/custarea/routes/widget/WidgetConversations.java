@@ -18,16 +18,18 @@ import org.springframework.stereotype.Service;
 
 /**
  * A visitor's side of the widget: their messages become InboundMessages (the same pipeline, contact resolution and
- * agent as every channel), and their history is the conversations of their contact on this widget. A verified
- * identity links the visitor to the tenant's contact and its history; an e-mail (typed, or sent with a verified
- * identity, which the hash does not cover) is kept on the visitor, never used to find a contact, so giving someone
- * else's address shows nobody's history.
+ * agent as every channel) and their history is read back. A verified identity links the visitor to the tenant's
+ * contact and its whole widget history. An unverified visitor's pre-chat e-mail finds the contact that e-mail
+ * belongs to on every channel, but proves nothing, so such a visitor writes in a thread of its own and reads only
+ * the conversations of that thread: typing someone's address shows nobody's history.
  */
 @Service
 public class WidgetConversations {
 
     /** The prefix of a verified user's id among the contact's identifiers. */
     public static final String USER_PREFIX = "widget-user:";
+    /** The prefix of an unverified visitor's own thread: the provider thread id of the conversations it starts. */
+    public static final String VISITOR_THREAD_PREFIX = "widget-visitor:";
     public static final int MAX_TEXT = 5000;
 
     /**
@@ -37,6 +39,16 @@ public class WidgetConversations {
     public record HistoryMessage(UUID id, UUID conversationId, String direction, String senderType, String text,
                                  String status, Instant createdAt, String clientMessageId) {
     }
+
+    /**
+     * The conversations a visitor may read on its widget: those of its own thread and, when verified, every one of
+     * the verified user's contact.
+     */
+    private static final String VISITORS_CONVERSATION = """
+            (c.provider_thread_id = :thread
+             OR c.contact_id IN (SELECT contact_id FROM contact_identifiers
+                                 WHERE tenant_id = :t AND type = 'external' AND value = :user))
+            """;
 
     private final NamedParameterJdbcTemplate jdbc;
 
@@ -52,35 +64,44 @@ public class WidgetConversations {
         return new InboundMessage(UUID.randomUUID(), channel.tenantId(), now, InboundMessage.SCHEMA_VERSION,
                 correlationId, Channel.WIDGET, channel.id(), visitor.id() + ":" + clientMessageId,
                 identifiers.get(0), visitor.name(), identifiers.subList(1, identifiers.size()), null,
-                text, null, List.of(), List.of(), null, now, metadata);
+                text, null, List.of(), List.of(), visitor.verified() ? null : visitorThread(visitor), now, metadata);
     }
 
     /**
-     * Who the visitor is among contacts' identifiers: the visitor id first, then, once verified, the site's user id.
-     * Never the e-mail, even a verified visitor's: the identity hash covers only the user id, so an e-mail sent with
-     * it is unproven and would let one signed-in user claim another person's contact and history.
+     * Who the visitor is among contacts' identifiers: the visitor id first, then the verified user id, or, for an
+     * unverified visitor, the e-mail it gave (so it lands on the contact that wrote in with that address). Never a
+     * verified visitor's e-mail: the identity hash covers only the user id, and a verified visitor reads its
+     * contact's history, so an unproven address there would let one signed-in user read another person's.
      */
     public List<ContactIdentifier> identifiers(WidgetVisitors.Visitor visitor) {
         List<ContactIdentifier> identifiers = new ArrayList<>();
         identifiers.add(ContactIdentifier.of(IdentifierType.VISITOR, visitor.id().toString()));
         if (visitor.verified()) {
             identifiers.add(ContactIdentifier.of(IdentifierType.EXTERNAL, USER_PREFIX + visitor.userId()));
+        } else if (visitor.email() != null) {
+            identifiers.add(ContactIdentifier.of(IdentifierType.EMAIL, visitor.email()));
         }
         return identifiers;
     }
 
-    /** Whether {@code contactId} is the visitor's contact (by the visitor's id, or its verified user id). */
-    public boolean isVisitorsContact(WidgetVisitors.Visitor visitor, UUID contactId) {
-        return Boolean.TRUE.equals(jdbc.queryForObject("""
-                SELECT EXISTS (SELECT 1 FROM contact_identifiers
-                               WHERE tenant_id = :t AND contact_id = :contact
-                                 AND ((type = 'visitor' AND value = :visitor) OR (type = 'external' AND value = :user)))
-                """, new MapSqlParameterSource().addValue("t", visitor.tenantId()).addValue("contact", contactId)
-                .addValue("visitor", visitor.id().toString())
-                .addValue("user", visitor.verified() ? USER_PREFIX + visitor.userId() : null), Boolean.class));
+    /** The thread an unverified visitor writes in: its conversations are its own even on a shared contact. */
+    public static String visitorThread(WidgetVisitors.Visitor visitor) {
+        return VISITOR_THREAD_PREFIX + visitor.id();
     }
 
-    /** The messages of the visitor's conversations on this widget, oldest first, notes never. */
+    /** Whether the visitor may read {@code conversationId} (see {@link #history}). */
+    public boolean isVisitorsConversation(WidgetVisitors.Visitor visitor, UUID conversationId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("""
+                SELECT EXISTS (SELECT 1 FROM conversations c
+                               WHERE c.tenant_id = :t AND c.channel_id = :c AND c.id = :conversation AND
+                """ + VISITORS_CONVERSATION + ")", visitorParams(visitor).addValue("conversation", conversationId),
+                Boolean.class));
+    }
+
+    /**
+     * The messages the visitor may read on this widget, oldest first, notes never: those of its own thread, and
+     * when verified those of every conversation of the user's contact here.
+     */
     public List<HistoryMessage> history(WidgetVisitors.Visitor visitor, UUID conversationId, int limit) {
         List<HistoryMessage> newestFirst = jdbc.query("""
                 SELECT m.id, m.conversation_id, m.direction, m.sender_type, m.text, m.status, m.created_at,
@@ -89,21 +110,22 @@ public class WidgetConversations {
                 FROM messages m
                 JOIN conversations c ON c.id = m.conversation_id AND c.tenant_id = m.tenant_id
                 WHERE c.tenant_id = :t AND c.channel_id = :c AND NOT m.private
-                  AND (CAST(:conversation AS uuid) IS NULL OR c.id = :conversation)
-                  AND c.contact_id IN (SELECT contact_id FROM contact_identifiers
-                                       WHERE tenant_id = :t AND ((type = 'visitor' AND value = :visitor)
-                                          OR (type = 'external' AND value = :user)))
+                  AND (CAST(:conversation AS uuid) IS NULL OR c.id = :conversation) AND
+                """ + VISITORS_CONVERSATION + """
                 ORDER BY m.created_at DESC, m.id DESC LIMIT :limit
-                """, new MapSqlParameterSource().addValue("t", visitor.tenantId())
-                .addValue("c", visitor.channelId()).addValue("conversation", conversationId)
-                .addValue("visitor", visitor.id().toString())
-                .addValue("user", visitor.verified() ? USER_PREFIX + visitor.userId() : null)
-                .addValue("limit", limit), (row, i) -> new HistoryMessage(row.getObject("id", UUID.class),
+                """, visitorParams(visitor).addValue("conversation", conversationId).addValue("limit", limit),
+                (row, i) -> new HistoryMessage(row.getObject("id", UUID.class),
                 row.getObject("conversation_id", UUID.class), row.getString("direction"),
                 row.getString("sender_type"), row.getString("text"), row.getString("status"),
                 row.getTimestamp("created_at").toInstant(), row.getString("client_message_id")));
         List<HistoryMessage> oldestFirst = new ArrayList<>(newestFirst);
         Collections.reverse(oldestFirst);
         return oldestFirst;
+    }
+
+    private static MapSqlParameterSource visitorParams(WidgetVisitors.Visitor visitor) {
+        return new MapSqlParameterSource().addValue("t", visitor.tenantId()).addValue("c", visitor.channelId())
+                .addValue("thread", visitorThread(visitor))
+                .addValue("user", visitor.verified() ? USER_PREFIX + visitor.userId() : null);
     }
 }

@@ -20,6 +20,8 @@ public record WidgetSettings(List<String> allowedDomains, boolean requireIdentit
     public static final String GREETING = "greeting";
     public static final String COLOR = "color";
     public static final String PRE_CHAT_FIELDS = "preChatFields";
+    /** The fields a pre-chat form may ask for. */
+    public static final List<String> PRE_CHAT_FIELD_NAMES = List.of("name", "email");
 
     public static WidgetSettings of(ChannelSettings channel) {
         return new WidgetSettings(list(channel.setting(ALLOWED_DOMAINS).orElse("")),

@@ -14,11 +14,19 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class WidgetVisitors {
 
-    /** A visitor as stored. */
+    /**
+     * A visitor. As read, {@code userId} is the last user id the visitor proved; in a session it is the user id this
+     * session's proof still holds for (null when it lapsed or never was), which is what {@link #verified()} means.
+     */
     public record Visitor(UUID id, UUID tenantId, UUID channelId, String userId, String name, String email) {
 
         public boolean verified() {
             return userId != null;
+        }
+
+        /** This visitor as verified for {@code provenUserId} in the current session, or unverified (null). */
+        public Visitor withUserId(String provenUserId) {
+            return new Visitor(id, tenantId, channelId, provenUserId, name, email);
         }
     }
 
