@@ -18,15 +18,19 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The realtime mode's agent on /api/internal/voice, behind the bridge's token: {@code /realtime-session} gives a new
- * call's model session (the agent's phone instructions and enabled tools, or why the call goes to the team), and
- * {@code /tool} runs one of the model's tool calls in the call's conversation and answers the tool's result.
+ * call's model session (the agent's phone instructions and enabled tools, or why the call goes to the team),
+ * {@code /tool} runs one of the model's tool calls in the call's conversation and answers the tool's result, and
+ * {@code /realtime-usage} counts a model response's tokens in the tenant's daily budget.
  */
 @RestController
 public class VoiceToolsController {
 
     static final String SESSION_PATH = VoiceBridgeController.BASE + "/realtime-session";
     static final String TOOL_PATH = VoiceBridgeController.BASE + "/tool";
+    static final String USAGE_PATH = VoiceBridgeController.BASE + "/realtime-usage";
     private static final int MAX_ARGUMENTS = 20_000;
+    /** More than any one response of a realtime model can use (its context is far smaller). */
+    private static final long MAX_TOKENS = 10_000_000;
 
     private final VoiceBridgeToken token;
     private final RealtimeVoiceAgent agent;
@@ -69,6 +73,20 @@ public class VoiceToolsController {
                 uuid(request, "channelId"), uuid(request, "callId"), callSid,
                 request.path("customerNumber").asText(""), toolCallId, name, arguments.asText()));
         return ResponseEntity.ok(result);
+    }
+
+    @PostMapping(path = USAGE_PATH, consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<Void> usage(@RequestHeader(value = "Authorization", required = false) String authorization,
+                                      @RequestBody String body) {
+        token.require(authorization);
+        JsonNode request = json(body);
+        JsonNode tokens = request.path("tokens");
+        if (!tokens.canConvertToLong() || !tokens.isIntegralNumber() || tokens.asLong() < 0
+                || tokens.asLong() > MAX_TOKENS) {
+            throw ProblemException.badRequest("tokens must be a whole number from 0 to " + MAX_TOKENS, List.of());
+        }
+        agent.recordUsage(uuid(request, "tenantId"), uuid(request, "channelId"), tokens.asLong());
+        return ResponseEntity.noContent().build();
     }
 
     private static JsonNode json(String body) {

@@ -118,6 +118,30 @@ class VoiceToolsIT extends DashboardIntegrationTest {
                 .statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void theRealtimeModelsUsageCountsInTheDailyBudgetAndANewCallPastItGoesToTheTeam() throws Exception {
+        Session admin = registerTenant();
+        UUID line = line(admin, true);
+        agent(admin, List.of(line), List.of("handoff_to_human"));
+        Map<String, Object> ask = Map.of("tenantId", admin.tenantId(), "channelId", line);
+        assertThat(session(ask).path("on").asBoolean()).isTrue();
+        assertThat(internalPost(VoiceToolsController.USAGE_PATH, null, Map.of("tenantId", admin.tenantId(),
+                "channelId", line, "tokens", 10)).statusCode()).isEqualTo(401);
+        assertThat(internalPost(VoiceToolsController.USAGE_PATH, BRIDGE_TOKEN, Map.of("tenantId", admin.tenantId(),
+                "channelId", line, "tokens", -1)).statusCode()).isEqualTo(400);
+        Session other = registerTenant();
+        assertThat(internalPost(VoiceToolsController.USAGE_PATH, BRIDGE_TOKEN, Map.of("tenantId", other.tenantId(),
+                "channelId", line, "tokens", 10)).statusCode()).as("another tenant's line").isEqualTo(404);
+
+        // the default budget is 2,000,000 tokens a day: a call that used them leaves none for the next
+        assertThat(internalPost(VoiceToolsController.USAGE_PATH, BRIDGE_TOKEN, Map.of("tenantId", admin.tenantId(),
+                "channelId", line, "tokens", 2_000_000)).statusCode()).isEqualTo(204);
+
+        JsonNode spent = session(ask);
+        assertThat(spent.path("on").asBoolean()).isFalse();
+        assertThat(spent.path("offReason").asText()).contains("budget");
+    }
+
     private JsonNode session(Map<String, Object> ask) throws Exception {
         HttpResponse<String> answer = internalPost(VoiceToolsController.SESSION_PATH, BRIDGE_TOKEN, ask);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);

@@ -22,8 +22,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * The tenant's AI agent as a realtime voice model runs it: what a call's model session is given (the agent's
- * instructions framed for the phone and the tools it was given, or why the call goes to the team instead), and the
- * model's tool calls, run by {@link AgentTools} in the call's conversation as for any text channel.
+ * instructions framed for the phone and the tools it was given, or why the call goes to the team instead), the
+ * model's tool calls, run by {@link AgentTools} in the call's conversation as for any text channel, and the model's
+ * usage, counted in the tenant's daily AI budget like a chat model's.
  */
 @Service
 public class RealtimeVoiceAgent {
@@ -100,6 +101,12 @@ public class RealtimeVoiceAgent {
                 call.arguments());
         publisher.publish(outcome.records());
         return outcome.result();
+    }
+
+    /** Counts one response of a call's model and the tokens it used in the tenant's daily budget. */
+    public void recordUsage(UUID tenantId, UUID channelId, long tokens) {
+        line(tenantId, channelId);
+        budgets.record(tenantId, tokens);
     }
 
     private ChannelSettings line(UUID tenantId, UUID channelId) {

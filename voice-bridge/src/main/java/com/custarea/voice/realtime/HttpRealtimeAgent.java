@@ -18,8 +18,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * The realtime mode's agent through integration-app's internal voice API ({@code /realtime-session} and
- * {@code /tool}), with the bridge's token, asked without blocking a thread.
+ * The realtime mode's agent through integration-app's internal voice API ({@code /realtime-session}, {@code /tool}
+ * and {@code /realtime-usage}), with the bridge's token, asked without blocking a thread.
  */
 @Component
 public class HttpRealtimeAgent implements RealtimeAgent {
@@ -78,6 +78,20 @@ public class HttpRealtimeAgent implements RealtimeAgent {
                 return UNAVAILABLE;
             }
             return response.body();
+        });
+    }
+
+    @Override
+    public void recordUsage(CallSession call, long tokens) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("tenantId", call.tenantId());
+        body.put("channelId", call.line().channelId());
+        body.put("tokens", tokens);
+        post("/api/internal/voice/realtime-usage", body).whenComplete((response, error) -> {
+            if (error != null || response.statusCode() != 204) {
+                LOG.warn("The model usage of call {} ({} tokens) was not counted: {}", call.callId(), tokens,
+                        error != null ? error.toString() : response.statusCode() + " " + response.body());
+            }
         });
     }
 

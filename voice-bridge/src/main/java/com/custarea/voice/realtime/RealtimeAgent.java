@@ -6,8 +6,9 @@ import com.custarea.voice.calls.CallSession;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The tenant's AI agent as the realtime mode's model runs it: what a call's model session is given, and the model's
- * tool calls run for the call. Both answer asynchronously, so a model socket's listener never waits on them.
+ * The tenant's AI agent as the realtime mode's model runs it: what a call's model session is given, the model's tool
+ * calls run for the call, and the model's usage counted in the tenant's AI budget. All answer asynchronously, so a
+ * model socket's listener never waits on them.
  */
 public interface RealtimeAgent {
 
@@ -19,6 +20,9 @@ public interface RealtimeAgent {
      * result as JSON text (an error the model can read when the tool could not be run), never exceptionally.
      */
     CompletableFuture<String> callTool(CallSession call, String toolCallId, String name, String arguments);
+
+    /** Counts one finished response of the call's model, which used {@code tokens}; a failure is only logged. */
+    void recordUsage(CallSession call, long tokens);
 
     /**
      * A call's model session.

@@ -46,8 +46,9 @@ import org.springframework.web.socket.WebSocketSession;
  * transcript) and tool calls go to calls.events. The session is the tenant's agent's: its phone instructions and
  * the tools it was given, each run by integration-app for the call ({@link RealtimeAgent}) off the model socket's
  * thread, plus the bridge's own {@code end_call}; a line whose agent is off (or missing, or over its daily budget)
- * gets no model and goes straight to the team. The model can hand the call to a human ({@code handoff_to_human}) or
- * end it ({@code end_call}): it says its goodbye, and once Twilio has played it the bridge closes the stream.
+ * gets no model and goes straight to the team; each response's tokens count in the tenant's daily AI budget. The
+ * model can hand the call to a human ({@code handoff_to_human}) or end it ({@code end_call}): it says its goodbye,
+ * and once Twilio has played it the bridge closes the stream.
  */
 @Component
 public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandler.Bridge> {
@@ -333,7 +334,10 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
                         events.transcript(call, CallEvent.AGENT, event.path("transcript").asText(""));
                 case "response.function_call_arguments.done" -> functionCall(event.path("name").asText(""),
                         event.path("call_id").asText(""), event.path("arguments").asText("{}"));
-                case "response.done" -> responseDone();
+                case "response.done" -> {
+                    agent.recordUsage(call, event.path("response").path("usage").path("total_tokens").asLong(0));
+                    responseDone();
+                }
                 case "error" -> LOG.warn("Call {}: OpenAI Realtime error {}: {}", call.callId(),
                         event.path("error").path("code").asText(""), event.path("error").path("message").asText(""));
                 case "session.created", "session.updated" -> LOG.debug("Call {}: {}", call.callId(),

@@ -61,6 +61,8 @@ public final class FakeOpenAiRealtimeServer implements AutoCloseable {
     /** The model's answer: three 20 ms frames of a 440 Hz tone, base64 μ-law. */
     public static final List<String> REPLY_AUDIO = List.of(tone(0, 160), tone(160, 160), tone(320, 160));
     public static final List<String> GOODBYE_AUDIO = List.of(tone(480, 160));
+    /** The tokens every response reports in its usage. */
+    public static final int RESPONSE_TOKENS = 120;
     private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final int MAX_MESSAGE = 16 * 1024 * 1024;
 
@@ -332,6 +334,8 @@ public final class FakeOpenAiRealtimeServer implements AutoCloseable {
             ObjectNode done = event("response.done");
             ObjectNode body = done.putObject("response").put("id", response).put("object", "realtime.response")
                     .put("status", "completed");
+            body.putObject("usage").put("total_tokens", RESPONSE_TOKENS).put("input_tokens", RESPONSE_TOKENS / 2)
+                    .put("output_tokens", RESPONSE_TOKENS / 2);
             body.putArray("output").addObject().put("id", item).put("type", "function_call").put("name", name)
                     .put("call_id", callId).put("arguments", arguments);
             send(done);
@@ -518,6 +522,8 @@ public final class FakeOpenAiRealtimeServer implements AutoCloseable {
             ObjectNode done = event("response.done");
             ObjectNode body = done.putObject("response").put("id", response).put("object", "realtime.response")
                     .put("status", "completed");
+            body.putObject("usage").put("total_tokens", RESPONSE_TOKENS).put("input_tokens", RESPONSE_TOKENS / 2)
+                    .put("output_tokens", RESPONSE_TOKENS / 2);
             ObjectNode output = body.putArray("output").addObject().put("id", item).put("type", "message")
                     .put("role", "assistant");
             output.putArray("content").addObject().put("type", "output_audio").put("transcript", transcript);

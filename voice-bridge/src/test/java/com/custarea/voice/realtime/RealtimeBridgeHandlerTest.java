@@ -99,6 +99,7 @@ class RealtimeBridgeHandlerTest {
         model.functionCall("create_ticket", "call_1", "{\"subject\":\"Refund\"}");
         await().atMost(WAIT).until(() -> agent.calls.size() == 1);
         assertThat(agent.calls.get(0)).isEqualTo("call_1 create_ticket {\"subject\":\"Refund\"}");
+        await().atMost(WAIT).until(() -> agent.usage.equals(List.of((long) FakeOpenAiRealtimeServer.RESPONSE_TOKENS)));
 
         // the tool is still running: the model's audio reaches Twilio all the same
         String audio = FakeOpenAiRealtimeServer.tone(0, 160);
@@ -177,6 +178,7 @@ class RealtimeBridgeHandlerTest {
         private volatile CompletableFuture<Setup> setup = new CompletableFuture<>();
         private final CompletableFuture<String> toolResult = new CompletableFuture<>();
         private final List<String> calls = new CopyOnWriteArrayList<>();
+        private final List<Long> usage = new CopyOnWriteArrayList<>();
 
         @Override
         public CompletableFuture<Setup> setup(CallSession call) {
@@ -188,6 +190,11 @@ class RealtimeBridgeHandlerTest {
                                                   String arguments) {
             calls.add(toolCallId + " " + name + " " + arguments);
             return toolResult;
+        }
+
+        @Override
+        public void recordUsage(CallSession call, long tokens) {
+            usage.add(tokens);
         }
     }
 }
