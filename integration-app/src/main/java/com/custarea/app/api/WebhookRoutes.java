@@ -34,6 +34,8 @@ public class WebhookRoutes extends DashboardApiRoutes {
                     .type(RequestBodies.UpdateWebhookSubscription.class).outType(WebhookSubscriptionView.class)
                     .to(handler("webhooks-update"))
                 .delete("/{id}").id("webhooks-delete").description("Delete a subscription and its delivery log")
+                    .responseMessage().code(409).message("A workflow's send_webhook action uses it")
+                    .responseModel(Problem.class).endResponseMessage()
                     .to(handler("webhooks-delete"))
                 .get("/{id}/deliveries").id("webhooks-deliveries").produces("application/json")
                     .description("The delivery log: each delivery with its status and every attempt (status code, "

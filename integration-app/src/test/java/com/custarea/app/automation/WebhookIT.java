@@ -211,6 +211,103 @@ class WebhookIT extends DashboardIntegrationTest {
                 .path("data").path("contactId").asText()).doesNotHaveDuplicates().doesNotContain("");
     }
 
+    @Test
+    void updatesStatusChangesMessageStatusesMergesAndTicketChangesAreDeliveredWithTheirLatencyLogged() {
+        Session admin = registerTenant();
+        TestChannel channel = apiChannelOf(admin, false);
+        TENANT_SYSTEMS.stubFor(post(urlPathEqualTo(channel.callbackPath())).willReturn(aResponse().withStatus(200)));
+        String path = "/hooks/" + UUID.randomUUID();
+        // the receiver takes its time, so the logged latency has something to show
+        TENANT_SYSTEMS.stubFor(post(urlPathEqualTo(path)).willReturn(aResponse().withStatus(204)
+                .withFixedDelay(80)));
+        String id = subscribe(admin, path, List.of("conversation.updated", "conversation.status_changed",
+                "message.updated", "contact.merged", "ticket.updated")).json().get("id").asText();
+
+        assertThat(client.postMessage(channel.channelId(), channel.secret(),
+                "{\"messageId\":\"wh-u1\",\"sender\":{\"id\":\"updater\"},\"text\":\"hello\"}").statusCode())
+                .isEqualTo(202);
+        String conversation = await().atMost(Duration.ofSeconds(30)).until(() -> rows(
+                "SELECT id FROM conversations WHERE tenant_id = :t", Map.of("t", admin.tenantId())),
+                found -> found.size() == 1).get(0).get("id").toString();
+        // the team answers (sent: message.updated), labels (conversation.updated) and resolves (both conversation
+        // events); merges two contacts and changes a ticket
+        JsonClient.Answer reply = api.post("/api/messages", admin.accessToken(), json(Map.of("conversationId",
+                conversation, "text", "Hello!")));
+        assertThat(reply.status()).as(reply.raw().body()).isEqualTo(201);
+        assertThat(api.patch("/api/conversations/" + conversation, admin.accessToken(), json(Map.of("labels",
+                List.of("vip")))).status()).isEqualTo(200);
+        assertThat(api.patch("/api/conversations/" + conversation, admin.accessToken(), json(Map.of("status",
+                "resolved"))).status()).isEqualTo(200);
+        String kept = api.post("/api/contacts", admin.accessToken(), json(Map.of("name", "Kept",
+                "externalId", "kept-1"))).json().get("id").asText();
+        String merged = api.post("/api/contacts", admin.accessToken(), json(Map.of("name", "Merged",
+                "externalId", "merged-1"))).json().get("id").asText();
+        JsonClient.Answer merge = api.post("/api/contacts/" + kept + "/merge", admin.accessToken(),
+                json(Map.of("mergeContactId", merged, "force", true)));
+        assertThat(merge.status()).as(merge.raw().body()).isEqualTo(200);
+        String ticket = api.post("/api/tickets", admin.accessToken(), json(Map.of("subject", "Broken",
+                "contactId", kept))).json().get("id").asText();
+        assertThat(api.patch("/api/tickets/" + ticket, admin.accessToken(), json(Map.of("priority", "high")))
+                .status()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(accepted(path).stream()
+                .map(event -> event.getRequest().getHeader(ApiChannelHeaders.EVENT)).distinct())
+                .containsExactlyInAnyOrder("conversation.updated", "conversation.status_changed", "message.updated",
+                        "contact.merged", "ticket.updated"));
+        Map<String, List<JsonNode>> byType = accepted(path).stream().map(event -> PayloadJson.tree(
+                event.getRequest().getBodyAsString())).collect(Collectors.groupingBy(body -> body.get("type")
+                .asText()));
+        assertThat(byType.get("message.updated")).anySatisfy(body -> {
+            assertThat(body.at("/data/messageId").asText()).isEqualTo(reply.json().get("id").asText());
+            assertThat(body.at("/data/status").asText()).isEqualTo("sent");
+        });
+        assertThat(byType.get("conversation.updated")).allSatisfy(body ->
+                assertThat(body.at("/data/conversationId").asText()).isEqualTo(conversation));
+        assertThat(byType.get("conversation.status_changed")).anySatisfy(body -> {
+            assertThat(body.at("/data/conversationId").asText()).isEqualTo(conversation);
+            assertThat(body.at("/data/conversationStatus").asText()).isEqualTo("resolved");
+        });
+        assertThat(byType.get("contact.merged")).singleElement().satisfies(body -> {
+            assertThat(body.at("/data/contactId").asText()).isEqualTo(kept);
+            assertThat(body.at("/data/mergedContactId").asText()).isEqualTo(merged);
+        });
+        assertThat(byType.get("ticket.updated")).singleElement().satisfies(body ->
+                assertThat(body.at("/data/ticketId").asText()).isEqualTo(ticket));
+
+        // the log has each attempt's latency: the receiver's 80 ms delay at least
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.get(
+                "/api/webhook-subscriptions/" + id + "/deliveries?limit=100", admin.accessToken()).json()
+                .get("items")).hasSize(accepted(path).size()).allSatisfy(delivery -> {
+                    assertThat(delivery.get("status").asText()).isEqualTo("delivered");
+                    assertThat(delivery.get("log")).singleElement().satisfies(attempt -> {
+                        assertThat(attempt.get("statusCode").asInt()).isEqualTo(204);
+                        assertThat(attempt.get("latencyMs").asInt()).isBetween(80, 10_000);
+                    });
+                }));
+    }
+
+    @Test
+    void aSubscriptionAWorkflowSendsToIsKeptUntilTheWorkflowLetsGoOfIt() {
+        Session admin = registerTenant();
+        String path = "/hooks/" + UUID.randomUUID();
+        String subscription = subscribe(admin, path, List.of("ticket.created")).json().get("id").asText();
+        JsonClient.Answer workflow = api.post("/api/workflows", admin.accessToken(), json(Map.of("name", "Notify CRM",
+                "trigger", Map.of("type", "contact_created"),
+                "actions", List.of(Map.of("type", "send_webhook", "subscriptionId", subscription)))));
+        assertThat(workflow.status()).as(workflow.raw().body()).isEqualTo(201);
+
+        JsonClient.Answer refused = api.delete("/api/webhook-subscriptions/" + subscription, admin.accessToken());
+        assertThat(refused.status()).as(refused.raw().body()).isEqualTo(409);
+        assertThat(refused.json().get("detail").asText()).contains("\"Notify CRM\"");
+        assertThat(api.get("/api/webhook-subscriptions/" + subscription, admin.accessToken()).status())
+                .isEqualTo(200);
+
+        assertThat(api.delete("/api/workflows/" + workflow.json().get("id").asText(), admin.accessToken())
+                .status()).isEqualTo(204);
+        assertThat(api.delete("/api/webhook-subscriptions/" + subscription, admin.accessToken()).status())
+                .isEqualTo(204);
+    }
+
     private JsonClient.Answer subscribe(Session admin, String path, List<String> types) {
         JsonClient.Answer answer = api.post("/api/webhook-subscriptions", admin.accessToken(), json(Map.of(
                 "url", TENANT_SYSTEMS.baseUrl() + path, "eventTypes", types, "description", "test receiver")));

@@ -8,25 +8,45 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import com.custarea.app.support.DashboardIntegrationTest;
 import com.custarea.app.support.JsonClient;
 import com.custarea.routes.api.ApiChannelHeaders;
+import com.custarea.routes.support.OutgoingRecord;
+import com.custarea.routes.workflows.WorkflowEngine;
+import com.custarea.routes.workflows.WorkflowService;
+import com.custarea.routes.workflows.WorkflowTriggerType;
+import com.custarea.schemas.CallEvent;
+import com.custarea.schemas.Channel;
 import com.custarea.schemas.PayloadJson;
 import com.custarea.schemas.Topics;
+import com.custarea.schemas.WorkflowTrigger;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 class WorkflowIT extends DashboardIntegrationTest {
+
+    @Autowired
+    private WorkflowService workflows;
+
+    @Autowired
+    private WorkflowEngine engine;
 
     @Test
     void aKeywordWorkflowRunsItsActionsEndToEndAndARedeliveredTriggerRunsNothingTwice() throws Exception {
@@ -130,7 +150,8 @@ class WorkflowIT extends DashboardIntegrationTest {
         send(channel, "r-1", "rita", "Rita", "Where is my invoice?");
         JsonNode run = await().atMost(Duration.ofSeconds(30)).until(() -> runs(admin, workflow),
                 runs -> runs.size() == 1 && runs.get(0).get("status").asText().equals("completed")).get(0);
-        // what the steps published, as their rows keep it: none of it is a reply
+        // what the steps published, as their rows keep it: none of it is a reply, and the hand-off to the agent
+        // that was never paused asks nothing (ingest's request answers the message)
         List<Map<String, Object>> stored = rows("""
                 SELECT s.step, r.value ->> 'topic' AS topic, r.value ->> 'value' AS value
                 FROM workflow_run_steps s CROSS JOIN LATERAL jsonb_array_elements(s.records) r
@@ -140,8 +161,7 @@ class WorkflowIT extends DashboardIntegrationTest {
                 .path("type").asText("-")).containsExactly(
                 Topics.CONVERSATION_EVENTS.name() + " conversation.updated",
                 Topics.CONVERSATION_EVENTS.name() + " conversation.updated",
-                Topics.CONVERSATION_EVENTS.name() + " ticket.created",
-                Topics.AI_REQUESTS.name() + " -");
+                Topics.CONVERSATION_EVENTS.name() + " ticket.created");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(stored).allSatisfy(record ->
                 assertThat(published(record)).containsExactly(record.get("value").toString())));
 
@@ -183,48 +203,99 @@ class WorkflowIT extends DashboardIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> timers(admin, "no_reply") == 2);
 
         String answered = conversationOf(admin, "answered");
+        String unanswered = conversationOf(admin, "waiting");
         assertThat(api.post("/api/messages", admin.accessToken(), json(Map.of("conversationId", answered,
                 "text", "Hi, how can I help?"))).status()).isEqualTo(201);
+        // one clock per conversation: a second message while the first is unanswered keeps it, one after an answer
+        // starts it again
+        send(channel, "n-3", "waiting", "Waiting", "still there?");
+        send(channel, "n-4", "answered", "Answered", "one more thing");
+        String stillThere = await().atMost(Duration.ofSeconds(30)).until(() -> messageIdOrNull(unanswered,
+                "still there?"), java.util.Objects::nonNull);
+        String oneMore = await().atMost(Duration.ofSeconds(30)).until(() -> messageIdOrNull(answered,
+                "one more thing"), java.util.Objects::nonNull);
+        await().atMost(Duration.ofSeconds(30)).until(() -> topics.readAll(Topics.WORKFLOW_TRIGGERS.name(),
+                record -> record.value().contains(stillThere) || record.value().contains(oneMore)).size() == 2);
+        // triggers are keyed by tenant: once a later conversation's run is there, the runner is past both
+        send(channel, "n-5", "late", "Late", "hello?");
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs(admin, followUp).size() == 3);
+        String late = conversationOf(admin, "late");
+        String anyoneThere = messageId(unanswered, "anyone there?");
+        String hello = messageId(late, "hello?");
+        // (the late message's own trigger may follow its conversation's)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(rows("""
+                SELECT trigger ->> 'conversationId' AS conversation, trigger ->> 'messageId' AS message
+                FROM workflow_timers WHERE tenant_id = :t AND kind = 'no_reply' AND fired_at IS NULL
+                """, Map.of("t", admin.tenantId()))).extracting(row -> row.get("conversation") + " "
+                + row.get("message")).containsExactlyInAnyOrder(unanswered + " " + anyoneThere,
+                answered + " " + oneMore, late + " " + hello));
         // an hour and thirty minutes later, as far as the timers know
         jdbc.update("UPDATE workflow_timers SET due_at = now() WHERE tenant_id = :t", Map.of("t", admin.tenantId()));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertThat(runs(admin, followUp)).hasSize(2).allSatisfy(run ->
+            assertThat(runs(admin, followUp)).hasSize(3).allSatisfy(run ->
                     assertThat(run.get("status").asText()).isEqualTo("completed"));
-            assertThat(runs(admin, noReply)).hasSize(1);
+            assertThat(runs(admin, noReply)).hasSize(3);
         });
-        String unanswered = conversationOf(admin, "waiting");
+        // the answered first message of "answered" started nothing; its unanswered second one did
+        assertThat(runs(admin, noReply)).extracting(run -> run.get("conversationId").asText() + " "
+                + run.get("messageId").asText()).containsExactlyInAnyOrder(unanswered + " " + anyoneThere,
+                answered + " " + oneMore, late + " " + hello);
         JsonNode escalated = api.get("/api/conversations/" + unanswered, admin.accessToken()).json();
         assertThat(escalated.get("priority").asText()).isEqualTo("urgent");
         assertThat(escalated.get("labels")).extracting(JsonNode::asText).containsExactly("new", "followed-up");
-        assertThat(api.get("/api/conversations/" + answered, admin.accessToken()).json().get("priority").asText())
-                .isEqualTo("none");
         assertThat(timers(admin, null)).isZero();
     }
 
     @Test
-    void handingAConversationToTheHumansSilencesTheAgent() {
+    void handingAConversationToTheHumansSilencesTheAgentAndHandingItBackGetsOneAnswerPerMessage() {
         Session admin = registerTenant();
         TestChannel channel = apiChannelOf(admin, true);
         TENANT_SYSTEMS.stubFor(post(urlPathEqualTo(channel.callbackPath())).willReturn(aResponse().withStatus(200)));
-        String workflow = create(admin, Map.of("name", "VIPs go to people",
-                "trigger", Map.of("type", "message_received"),
-                "conditions", List.of(Map.of("field", "contact.name", "operator", "in",
-                        "value", List.of("Very Important"))),
-                "actions", List.of(Map.of("type", "handoff", "to", "human", "note", "VIP: {{message.text}}"))));
+        String toHumans = create(admin, Map.of("name", "People on request",
+                "trigger", Map.of("type", "keyword_matched", "keywords", List.of("human")),
+                "actions", List.of(Map.of("type", "handoff", "to", "human", "note", "Asked: {{message.text}}"))));
+        String toAgent = create(admin, Map.of("name", "Back to the agent",
+                "trigger", Map.of("type", "keyword_matched", "keywords", List.of("robot")),
+                "actions", List.of(Map.of("type", "handoff", "to", "ai"))));
 
-        send(channel, "h-1", "vip", "Very Important", "first");
-        await().atMost(Duration.ofSeconds(30)).until(() -> runs(admin, workflow),
-                runs -> runs.size() == 1 && runs.get(0).get("status").asText().equals("completed"));
+        send(channel, "h-1", "vip", "Very Important", "hello");
+        await().atMost(Duration.ofSeconds(30)).until(() -> said(admin, "vip", "Echo: hello") == 1);
         String conversation = conversationOf(admin, "vip");
-        assertThat(rows("SELECT text FROM messages WHERE conversation_id = CAST(:c AS uuid) AND private",
-                Map.of("c", conversation))).extracting(row -> row.get("text")).containsExactly("VIP: first");
 
-        send(channel, "h-2", "vip", "Very Important", "second");
-        await().atMost(Duration.ofSeconds(30)).until(() -> runs(admin, workflow).size() == 2);
-        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).untilAsserted(() ->
-                assertThat(rows("SELECT id FROM messages WHERE conversation_id = CAST(:c AS uuid) AND text = :t",
-                        Map.of("c", conversation, "t", "Echo: second"))).isEmpty());
+        send(channel, "h-2", "vip", "Very Important", "a human please");
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs(admin, toHumans),
+                runs -> runs.size() == 1 && runs.get(0).get("status").asText().equals("completed"));
+        assertThat(paused(conversation)).isTrue();
+        assertThat(rows("SELECT text FROM messages WHERE conversation_id = CAST(:c AS uuid) AND private",
+                Map.of("c", conversation))).extracting(row -> row.get("text")).containsExactly("Asked: a human please");
+        send(channel, "h-3", "vip", "Very Important", "second");
+
+        // back to the agent while it was paused: the message that did it gets an answer
+        send(channel, "h-4", "vip", "Very Important", "the robot again please");
+        JsonNode resumed = await().atMost(Duration.ofSeconds(30)).until(() -> runs(admin, toAgent),
+                runs -> runs.size() == 1 && runs.get(0).get("status").asText().equals("completed")).get(0);
+        assertThat(resumed.get("steps").get(0).get("result").get("resumedAgent").asBoolean()).isTrue();
+        assertThat(paused(conversation)).isFalse();
+        // ingest's request and the workflow's are one request: the same id, so one answer at most
+        String message = messageId(conversation, "the robot again please");
+        List<ConsumerRecord<String, String>> requests = await().atMost(Duration.ofSeconds(30)).until(() ->
+                topics.readAll(Topics.AI_REQUESTS.name(), record -> record.value().contains(message)),
+                found -> found.size() == 2);
+        String requestId = PayloadJson.tree(requests.get(0).value()).get("eventId").asText();
+        assertThat(requests).extracting(record -> PayloadJson.tree(record.value()).get("eventId").asText())
+                .containsOnly(requestId);
+
+        // back to the agent while it was on: the agent answers as it would have, once
+        send(channel, "h-5", "vip", "Very Important", "robot, are you there?");
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs(admin, toAgent),
+                runs -> runs.size() == 2 && runs.get(0).get("status").asText().equals("completed"));
+        send(channel, "h-6", "vip", "Very Important", "last one");
+        await().atMost(Duration.ofSeconds(30)).until(() -> said(admin, "vip", "Echo: last one") == 1);
+        // AI requests are keyed by conversation: every request before the last one's has been answered or skipped
+        assertThat(said(admin, "vip", "Echo: the robot again please")).isEqualTo(1);
+        assertThat(said(admin, "vip", "Echo: robot, are you there?")).isEqualTo(1);
+        assertThat(said(admin, "vip", "Echo: second")).as("silent while handed to the humans").isZero();
     }
 
     @Test
@@ -252,16 +323,25 @@ class WorkflowIT extends DashboardIntegrationTest {
         assertFieldError(admin, Map.of("name", "x", "trigger", Map.of("type", "message_received"),
                 "actions", List.of(Map.of("type", "send_webhook", "subscriptionId", otherSubscription))),
                 "/actions/0/subscriptionId");
+        // a new contact has no conversation to label, and settings of other triggers do not apply
+        assertFieldError(admin, Map.of("name", "x", "trigger", Map.of("type", "contact_created"),
+                "actions", List.of(Map.of("type", "create_ticket", "subject", "Welcome"),
+                        Map.of("type", "add_label", "label", "a"))), "/actions/1/type");
+        assertFieldError(admin, Map.of("name", "x", "trigger", Map.of("type", "message_received",
+                "keywords", List.of("refund")), "actions", List.of(Map.of("type", "add_label", "label", "a"))),
+                "/trigger/keywords");
+        assertFieldError(admin, Map.of("name", "x", "trigger", Map.of("type", "conversation_created",
+                "minutes", 5), "actions", List.of(Map.of("type", "add_label", "label", "a"))), "/trigger/minutes");
         assertThat(api.get("/api/workflows", admin.accessToken()).json().get("items")).isEmpty();
 
         Map<String, Object> valid = Map.of("name", "Label", "trigger", Map.of("type", "contact_created"),
-                "actions", List.of(Map.of("type", "add_label", "label", "a")));
+                "actions", List.of(Map.of("type", "create_ticket", "subject", "Welcome {{contact.name}}")));
         Session agent = inviteAgent(admin);
         assertThat(api.post("/api/workflows", agent.accessToken(), json(valid)).status()).isEqualTo(403);
         String id = create(admin, valid);
         JsonClient.Answer replaced = api.put("/api/workflows/" + id, admin.accessToken(), json(Map.of("name", "Label 2",
-                "trigger", Map.of("type", "contact_created"), "actions", List.of(Map.of("type", "add_label",
-                        "label", "b")))));
+                "trigger", Map.of("type", "contact_created"), "actions", List.of(Map.of("type", "create_ticket",
+                        "subject", "Hello {{contact.name}}")))));
         assertThat(replaced.json().get("version").asInt()).isEqualTo(2);
         assertThat(api.get("/api/workflows/" + id + "/versions", agent.accessToken()).json().get("items")).hasSize(2);
         assertThat(api.post("/api/workflows/" + id + "/disable", admin.accessToken(), null).json()
@@ -276,6 +356,170 @@ class WorkflowIT extends DashboardIntegrationTest {
         }
         assertThat(api.get("/api/workflows/" + id, admin.accessToken()).json().get("name").asText())
                 .isEqualTo("Label 2");
+    }
+
+    @Test
+    void aSavedWorkflowStartsAtOnceADisabledOneAtOnceNoMoreAndAResolvedConversationStartsItsOwn() {
+        Session admin = registerTenant();
+        TestChannel channel = apiChannelOf(admin, false);
+        String onResolved = create(admin, Map.of("name", "Tag the resolved",
+                "trigger", Map.of("type", "conversation_resolved"),
+                "actions", List.of(Map.of("type", "add_label", "label", "resolved-once"))));
+        // the trigger check now holds the tenant's answer: no workflow starts on messages
+        assertThat(workflows.hasTriggerWorkflow(admin.tenantId(), WorkflowTriggerType.MESSAGE_RECEIVED)).isFalse();
+
+        send(channel, "t-1", "cached", "Cached", "before any message workflow");
+        String first = await().atMost(Duration.ofSeconds(30)).until(() -> conversationsOf(admin, "cached"),
+                found -> found.size() == 1).get(0);
+        resolve(admin, first);
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs(admin, onResolved),
+                runs -> runs.size() == 1 && runs.get(0).get("status").asText().equals("completed"));
+        assertThat(api.get("/api/conversations/" + first, admin.accessToken()).json().get("labels"))
+                .extracting(JsonNode::asText).containsExactly("resolved-once");
+        // the message's event came before the resolution's, on the conversation's partition: it started nothing
+        assertThat(topics.readAll(Topics.WORKFLOW_TRIGGERS.name(), record -> record.value()
+                .contains(admin.tenantId().toString()))).extracting(record -> PayloadJson.tree(record.value())
+                .get("trigger").asText()).containsExactly("conversation_resolved");
+
+        String onMessage = create(admin, Map.of("name", "Every message", "trigger", Map.of("type",
+                "message_received"), "actions", List.of(Map.of("type", "add_label", "label", "seen"))));
+        assertThat(workflows.hasTriggerWorkflow(admin.tenantId(), WorkflowTriggerType.MESSAGE_RECEIVED))
+                .as("the cache forgot the old answer as the workflow was saved").isTrue();
+        send(channel, "t-2", "cached", "Cached", "now with a workflow");
+        // at once: far within the 30 s the trigger cache keeps an answer
+        await().atMost(Duration.ofSeconds(10)).until(() -> runs(admin, onMessage),
+                runs -> runs.size() == 1 && runs.get(0).get("status").asText().equals("completed"));
+
+        assertThat(api.post("/api/workflows/" + onMessage + "/disable", admin.accessToken(), null).status())
+                .isEqualTo(200);
+        assertThat(workflows.hasTriggerWorkflow(admin.tenantId(), WorkflowTriggerType.MESSAGE_RECEIVED))
+                .as("the cache forgot the old answer as the workflow was disabled").isFalse();
+        send(channel, "t-3", "cached", "Cached", "after disabling");
+        String second = await().atMost(Duration.ofSeconds(30)).until(() -> conversationsOf(admin, "cached"),
+                found -> found.size() == 2).stream().filter(id -> !id.equals(first)).findFirst().orElseThrow();
+        String disabledFor = await().atMost(Duration.ofSeconds(30)).until(() -> messageIdOrNull(second,
+                "after disabling"), java.util.Objects::nonNull);
+        resolve(admin, second);
+        // the resolution's run shows the message before it went through the trigger check
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs(admin, onResolved),
+                runs -> runs.size() == 2 && runs.get(0).get("status").asText().equals("completed"));
+        assertThat(runs(admin, onMessage)).hasSize(1);
+        assertThat(topics.readAll(Topics.WORKFLOW_TRIGGERS.name(), record -> record.value().contains(disabledFor)))
+                .isEmpty();
+    }
+
+    @Test
+    void aNewContactStartsItsWorkflowWhichOpensATicketForIt() {
+        Session admin = registerTenant();
+        String workflow = create(admin, Map.of("name", "Welcome new contacts",
+                "trigger", Map.of("type", "contact_created"),
+                "conditions", List.of(Map.of("field", "contact.attributes.plan", "operator", "equals",
+                        "value", "pro")),
+                "actions", List.of(Map.of("type", "create_ticket", "subject", "Onboard {{contact.name}}"))));
+
+        String basic = api.post("/api/contacts", admin.accessToken(), json(Map.of("name", "Basil",
+                "externalId", "basil-1", "attributes", Map.of("plan", "free")))).json().get("id").asText();
+        String pro = api.post("/api/contacts", admin.accessToken(), json(Map.of("name", "Noor",
+                "externalId", "noor-1", "attributes", Map.of("plan", "pro")))).json().get("id").asText();
+
+        List<JsonNode> all = await().atMost(Duration.ofSeconds(30)).until(() -> runs(admin, workflow),
+                runs -> runs.size() == 2 && runs.stream().noneMatch(run -> run.get("status").asText()
+                        .equals("running")));
+        assertThat(all).extracting(run -> run.get("contactId").asText() + " " + run.get("status").asText())
+                .containsExactlyInAnyOrder(basic + " skipped", pro + " completed");
+        assertThat(rows("SELECT subject, contact_id::text AS contact FROM tickets WHERE tenant_id = :t",
+                Map.of("t", admin.tenantId()))).extracting(row -> row.get("subject") + " " + row.get("contact"))
+                .containsExactly("Onboard Noor " + pro);
+    }
+
+    @Test
+    void anEndedCallStartsItsWorkflowOnTheCallsConversation() throws Exception {
+        Session admin = registerTenant();
+        String number = "+1415" + (2_000_000 + (int) (Math.random() * 7_000_000));
+        JsonClient.Answer line = api.post("/api/channels", admin.accessToken(), json(Map.of("type", "voice",
+                "name", "Phone", "settings", Map.of("phoneNumber", number, "accountSid",
+                        "AC" + UUID.randomUUID().toString().replace("-", ""), "mode", "legacy"),
+                "secret", UUID.randomUUID().toString().replace("-", ""), "aiAgentEnabled", false)));
+        assertThat(line.status()).as(line.raw().body()).isEqualTo(201);
+        UUID channelId = UUID.fromString(line.json().get("channel").get("id").asText());
+        String workflow = create(admin, Map.of("name", "Follow up calls",
+                "trigger", Map.of("type", "call_ended", "channels", List.of("voice")),
+                "actions", List.of(Map.of("type", "add_label", "label", "called"),
+                        Map.of("type", "set_priority", "priority", "high"))));
+
+        String sid = "CA" + UUID.randomUUID().toString().replace("-", "");
+        UUID callId = CallEvent.callIdOf(sid);
+        String caller = "+1415" + (2_000_000 + (int) (Math.random() * 7_000_000));
+        Instant start = Instant.now().minusSeconds(20);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                bootstrapServers), new StringSerializer(), new StringSerializer())) {
+            for (CallEvent event : List.of(
+                    call(admin, callId, channelId, sid, caller, number, CallEvent.STARTED, 0, null, start),
+                    call(admin, callId, channelId, sid, caller, number, CallEvent.ENDED, 1, "completed",
+                            start.plusSeconds(12)))) {
+                producer.send(new ProducerRecord<>(Topics.CALLS_EVENTS.name(), Topics.CALLS_EVENTS.keyFor(event),
+                        PayloadJson.write(event))).get();
+            }
+        }
+
+        JsonNode run = await().atMost(Duration.ofSeconds(30)).until(() -> runs(admin, workflow),
+                runs -> runs.size() == 1 && runs.get(0).get("status").asText().equals("completed")).get(0);
+        assertThat(run.get("triggerType").asText()).isEqualTo("call_ended");
+        String conversation = api.get("/api/phone/calls/" + callId, admin.accessToken()).json()
+                .get("conversationId").asText();
+        assertThat(run.get("conversationId").asText()).isEqualTo(conversation);
+        JsonNode view = api.get("/api/conversations/" + conversation, admin.accessToken()).json();
+        assertThat(view.get("labels")).extracting(JsonNode::asText).containsExactly("called");
+        assertThat(view.get("priority").asText()).isEqualTo("high");
+    }
+
+    @Test
+    void aTriggerHandledTwiceAtTheSameTimeDoesEachStepOnce() throws Exception {
+        Session admin = registerTenant();
+        Session agent = inviteAgent(admin);
+        TestChannel channel = apiChannelOf(admin, false);
+        String workflow = create(admin, Map.of("name", "Assign the resolved",
+                "trigger", Map.of("type", "conversation_resolved"),
+                "actions", List.of(Map.of("type", "assign", "userIds", List.of(agent.userId().toString(),
+                        admin.userId().toString())), Map.of("type", "add_label", "label", "raced"))));
+        String contact = api.post("/api/contacts", admin.accessToken(), json(Map.of("name", "Race",
+                "externalId", "race-1"))).json().get("id").asText();
+        String conversation = api.post("/api/conversations", admin.accessToken(), json(Map.of("contactId", contact,
+                "channelId", channel.channelId().toString()))).json().get("id").asText();
+        // as a timer resuming a run and its redelivered trigger would: the same trigger, handled side by side
+        WorkflowTrigger trigger = new WorkflowTrigger(UUID.randomUUID(), admin.tenantId(), Instant.now(),
+                WorkflowTrigger.SCHEMA_VERSION, "race", "conversation_resolved", UUID.randomUUID(),
+                UUID.fromString(conversation), UUID.fromString(contact), null, Channel.API, channel.channelId());
+        int sideBySide = 6;
+        CyclicBarrier together = new CyclicBarrier(sideBySide);
+        ExecutorService pool = Executors.newFixedThreadPool(sideBySide);
+        List<Future<List<OutgoingRecord>>> handled = new ArrayList<>();
+        try {
+            for (int i = 0; i < sideBySide; i++) {
+                handled.add(pool.submit(() -> {
+                    together.await();
+                    return engine.onTrigger(trigger);
+                }));
+            }
+            List<List<UUID>> published = new ArrayList<>();
+            for (Future<List<OutgoingRecord>> each : handled) {
+                published.add(each.get(60, TimeUnit.SECONDS).stream()
+                        .map(record -> PayloadJson.tree(record.value()).get("eventId").asText())
+                        .map(UUID::fromString).toList());
+            }
+            assertThat(published).as("every handling publishes the same records").containsOnly(published.get(0));
+            assertThat(published.get(0)).isNotEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(rows("SELECT round_robin_cursor FROM workflows WHERE id = CAST(:w AS uuid)",
+                Map.of("w", workflow)).get(0).get("round_robin_cursor")).as("one assignment").isEqualTo(1L);
+        JsonNode run = runs(admin, workflow).get(0);
+        assertThat(run.get("steps")).extracting(step -> step.get("action").asText() + " "
+                + step.get("status").asText()).containsExactly("assign done", "add_label done");
+        JsonNode view = api.get("/api/conversations/" + conversation, admin.accessToken()).json();
+        assertThat(view.get("assigneeId").asText()).isEqualTo(agent.userId().toString());
+        assertThat(view.get("labels")).extracting(JsonNode::asText).containsExactly("raced");
     }
 
     private void assertFieldError(Session admin, Map<String, Object> definition, String pointer) {
@@ -321,10 +565,54 @@ class WorkflowIT extends DashboardIntegrationTest {
     }
 
     private String conversationOf(Session admin, String sender) {
+        return conversationsOf(admin, sender).get(0);
+    }
+
+    private CallEvent call(Session admin, UUID callId, UUID channelId, String sid, String caller, String number,
+                           String type, int sequence, String endReason, Instant at) {
+        return new CallEvent(UUID.randomUUID(), admin.tenantId(), at, CallEvent.SCHEMA_VERSION, "call-" + callId,
+                callId, channelId, type, sequence, sid, "inbound", "legacy", caller, number, null, null, null, null,
+                CallEvent.ENDED.equals(type) ? 12 : null, endReason);
+    }
+
+    private void resolve(Session admin, String conversation) {
+        JsonClient.Answer resolved = api.patch("/api/conversations/" + conversation, admin.accessToken(),
+                json(Map.of("status", "resolved")));
+        assertThat(resolved.status()).as(resolved.raw().body()).isEqualTo(200);
+    }
+
+    private boolean paused(String conversation) {
+        return (Boolean) rows("SELECT ai_paused FROM conversations WHERE id = CAST(:c AS uuid)",
+                Map.of("c", conversation)).get(0).get("ai_paused");
+    }
+
+    /** How many messages of the sender's conversation have exactly this text. */
+    private int said(Session admin, String sender, String text) {
+        List<String> conversations = conversationsOf(admin, sender);
+        return conversations.isEmpty() ? 0 : rows("""
+                SELECT id FROM messages WHERE conversation_id = CAST(:c AS uuid) AND text = :t
+                """, Map.of("c", conversations.get(0), "t", text)).size();
+    }
+
+    private String messageId(String conversation, String text) {
+        String id = messageIdOrNull(conversation, text);
+        assertThat(id).as("a message \"" + text + "\"").isNotNull();
+        return id;
+    }
+
+    private String messageIdOrNull(String conversation, String text) {
+        List<Map<String, Object>> found = rows("""
+                SELECT id FROM messages WHERE conversation_id = CAST(:c AS uuid) AND text = :t
+                """, Map.of("c", conversation, "t", text));
+        return found.isEmpty() ? null : found.get(0).get("id").toString();
+    }
+
+    private List<String> conversationsOf(Session admin, String sender) {
         return rows("""
                 SELECT c.id FROM conversations c
                 JOIN contact_identifiers ci ON ci.contact_id = c.contact_id AND ci.tenant_id = c.tenant_id
-                WHERE c.tenant_id = :t AND ci.value = :sender
-                """, Map.of("t", admin.tenantId(), "sender", sender)).get(0).get("id").toString();
+                WHERE c.tenant_id = :t AND ci.value = :sender ORDER BY c.created_at
+                """, Map.of("t", admin.tenantId(), "sender", sender)).stream().map(row -> row.get("id").toString())
+                .toList();
     }
 }

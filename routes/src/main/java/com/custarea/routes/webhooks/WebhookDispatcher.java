@@ -1,9 +1,9 @@
 package com.custarea.routes.webhooks;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,12 +11,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.custarea.routes.api.ApiChannelHeaders;
 import com.custarea.routes.support.HmacSignatures;
 import com.custarea.routes.support.ProviderCallErrorHandling;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.util.Timeout;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +42,8 @@ import org.springframework.stereotype.Component;
  * Sends due webhook deliveries: each signed (HMAC-SHA256 over {@code timestamp + "." + body} under the
  * subscription's secret, with the delivery id), 2xx accepted, anything else retried with exponential backoff and
  * jitter (a longer Retry-After wins) until the last attempt, after which the delivery is dead until replayed.
- * Redirects are not followed, since a redirect could lead to an address the URL policy refuses.
+ * Connections go only to addresses the URL policy passed, and redirects are not followed, since a redirect could
+ * lead to an address the policy refuses.
  */
 @Component
 public class WebhookDispatcher {
@@ -39,10 +55,10 @@ public class WebhookDispatcher {
     private final WebhookSubscriptions subscriptions;
     private final WebhookUrlPolicy policy;
     private final MeterRegistry meters;
-    private final HttpClient http;
+    private final CloseableHttpClient http;
+    private final ExecutorService sending;
     private final int batchSize;
     private final Duration lease;
-    private final Duration requestTimeout;
     private final Duration initialDelay;
     private final Duration maxDelay;
     private final int maxAttempts;
@@ -60,14 +76,50 @@ public class WebhookDispatcher {
         this.policy = policy;
         this.meters = meters;
         this.batchSize = batchSize;
-        this.requestTimeout = requestTimeout;
         // a claim outlives every attempt of its batch, so no other instance sends the same delivery meanwhile
-        this.lease = requestTimeout.multipliedBy(3);
+        this.lease = connectTimeout.plus(requestTimeout).multipliedBy(2);
         this.initialDelay = initialDelay;
         this.maxDelay = maxDelay;
         this.maxAttempts = maxAttempts;
-        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = httpClient(policy, connectTimeout, requestTimeout, batchSize);
+        this.sending = Executors.newFixedThreadPool(batchSize, runnable -> {
+            Thread thread = new Thread(runnable, "webhook-send");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * The client deliveries go out through: it connects only to addresses the URL policy passed as it resolved the
+     * host for this very connection (the Host header and TLS server name stay the URL's host), follows no
+     * redirects (one could lead where the policy refuses) and retries nothing by itself.
+     */
+    static CloseableHttpClient httpClient(WebhookUrlPolicy policy, Duration connectTimeout, Duration requestTimeout,
+                                          int maxConnections) {
+        DnsResolver checkedResolver = new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                return policy.addressesFor(host);
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) throws UnknownHostException {
+                return SystemDefaultDnsResolver.INSTANCE.resolveCanonicalHostname(host);
+            }
+        };
+        return HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(checkedResolver)
+                        .setMaxConnTotal(maxConnections).setMaxConnPerRoute(maxConnections)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(connectTimeout))
+                                .setSocketTimeout(Timeout.of(requestTimeout)).build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(requestTimeout))
+                        .setRedirectsEnabled(false).build())
+                .disableRedirectHandling().disableAutomaticRetries().disableCookieManagement()
+                .setUserAgent("CustArea-Webhooks/1")
+                .build();
     }
 
     /** Sends due deliveries batch after batch until a batch comes back short. */
@@ -80,53 +132,70 @@ public class WebhookDispatcher {
     /** Sends one batch of due deliveries; returns how many it attempted (0: nothing was due). */
     public int dispatchDue() {
         List<WebhookDeliveries.DueDelivery> due = deliveries.claimDue(batchSize, lease);
-        CompletableFuture.allOf(due.stream().map(this::attempt).toArray(CompletableFuture[]::new)).join();
+        CompletableFuture.allOf(due.stream().map(delivery -> CompletableFuture.runAsync(() -> attempt(delivery),
+                sending)).toArray(CompletableFuture[]::new)).join();
         return due.size();
     }
 
-    private CompletableFuture<Void> attempt(WebhookDeliveries.DueDelivery delivery) {
+    @PreDestroy
+    void stopSending() throws IOException {
+        sending.shutdown();
+        http.close();
+    }
+
+    private void attempt(WebhookDeliveries.DueDelivery delivery) {
         int attempt = delivery.attempts() + 1;
         Optional<WebhookSubscriptions.Endpoint> endpoint = subscriptions.endpoint(delivery.tenantId(),
                 delivery.subscriptionId());
         if (endpoint.isEmpty() || !endpoint.get().enabled()) {
             record(delivery, attempt, null, "the subscription is disabled", 0, WebhookDeliveries.Outcome.DEAD, null);
-            return CompletableFuture.completedFuture(null);
+            return;
         }
         Optional<String> refusal = policy.refusal(endpoint.get().url());
         if (refusal.isPresent()) {
             record(delivery, attempt, null, "refused: the URL " + refusal.get(), 0, WebhookDeliveries.Outcome.DEAD,
                     null);
-            return CompletableFuture.completedFuture(null);
+            return;
         }
         byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
         long timestamp = Instant.now().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.get().url()))
-                .timeout(requestTimeout)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "CustArea-Webhooks/1")
-                .header(ApiChannelHeaders.DELIVERY_ID, delivery.id().toString())
-                .header(ApiChannelHeaders.EVENT, delivery.eventType())
-                .header(ApiChannelHeaders.TIMESTAMP, Long.toString(timestamp))
-                .header(ApiChannelHeaders.SIGNATURE, ApiChannelHeaders.SIGNATURE_PREFIX
-                        + HmacSignatures.timestampedSha256Hex(endpoint.get().secret(), timestamp, body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+        HttpPost request = new HttpPost(URI.create(endpoint.get().url()));
+        request.setHeader(ApiChannelHeaders.DELIVERY_ID, delivery.id().toString());
+        request.setHeader(ApiChannelHeaders.EVENT, delivery.eventType());
+        request.setHeader(ApiChannelHeaders.TIMESTAMP, Long.toString(timestamp));
+        request.setHeader(ApiChannelHeaders.SIGNATURE, ApiChannelHeaders.SIGNATURE_PREFIX
+                + HmacSignatures.timestampedSha256Hex(endpoint.get().secret(), timestamp, body));
+        request.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
         long started = System.nanoTime();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, failure) -> {
-            long latencyMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
-            if (failure != null) {
-                String error = failure.getCause() != null ? failure.getCause().toString() : failure.toString();
-                retryOrGiveUp(delivery, attempt, null, error, latencyMs, Optional.empty());
-            } else if (response.statusCode() / 100 == 2) {
-                record(delivery, attempt, response.statusCode(), null, latencyMs,
-                        WebhookDeliveries.Outcome.DELIVERED, null);
-            } else {
-                retryOrGiveUp(delivery, attempt, response.statusCode(), "HTTP " + response.statusCode(), latencyMs,
-                        response.headers().firstValue("Retry-After")
-                                .flatMap(ProviderCallErrorHandling::parseRetryAfter));
-            }
-            return null;
-        });
+        Reply reply;
+        try {
+            reply = http.execute(request, response -> new Reply(response.getCode(),
+                    Optional.ofNullable(response.getFirstHeader("Retry-After")).map(Header::getValue)
+                            .flatMap(ProviderCallErrorHandling::parseRetryAfter)));
+        } catch (WebhookUrlPolicy.RefusedAddressException e) {
+            // the name was pointed at a refused address after the check above: nothing was sent
+            record(delivery, attempt, null, "refused: the URL " + e.getMessage(), latencySince(started),
+                    WebhookDeliveries.Outcome.DEAD, null);
+            return;
+        } catch (IOException | RuntimeException e) {
+            retryOrGiveUp(delivery, attempt, null, e.toString(), latencySince(started), Optional.empty());
+            return;
+        }
+        long latencyMs = latencySince(started);
+        if (reply.statusCode() / 100 == 2) {
+            record(delivery, attempt, reply.statusCode(), null, latencyMs, WebhookDeliveries.Outcome.DELIVERED, null);
+        } else {
+            retryOrGiveUp(delivery, attempt, reply.statusCode(), "HTTP " + reply.statusCode(), latencyMs,
+                    reply.retryAfter());
+        }
+    }
+
+    private static long latencySince(long startedNanos) {
+        return Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();
+    }
+
+    /** What a receiver answered: its status, and how long it asked us to wait. */
+    private record Reply(int statusCode, Optional<Duration> retryAfter) {
     }
 
     private void retryOrGiveUp(WebhookDeliveries.DueDelivery delivery, int attempt, Integer statusCode, String error,

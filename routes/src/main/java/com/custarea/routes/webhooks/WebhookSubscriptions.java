@@ -99,6 +99,19 @@ public class WebhookSubscriptions {
     }
 
     public boolean delete(UUID tenantId, UUID id) {
+        // a workflow's send_webhook action would fail at every run: the workflow has to let go of it first
+        List<String> users = jdbc.queryForList("""
+                SELECT w.name FROM workflows w
+                WHERE w.tenant_id = :tenantId AND EXISTS (
+                    SELECT 1 FROM jsonb_array_elements(w.definition -> 'actions') action
+                    WHERE lower(action ->> 'subscriptionId') = :id)
+                ORDER BY w.name
+                """, Map.of("tenantId", tenantId, "id", id.toString()), String.class);
+        if (!users.isEmpty()) {
+            throw ProblemException.conflict("The subscription is used by the send_webhook action of the workflows "
+                    + String.join(", ", users.stream().map(name -> "\"" + name + "\"").toList())
+                    + "; change or delete them first");
+        }
         boolean deleted = jdbc.update("DELETE FROM webhook_subscriptions WHERE id = :id AND tenant_id = :tenantId",
                 Map.of("id", id, "tenantId", tenantId)) == 1;
         targets.invalidate(tenantId);

@@ -16,6 +16,7 @@ import com.custarea.routes.conversations.ConversationService;
 import com.custarea.routes.conversations.ConversationView;
 import com.custarea.routes.conversations.OutboundDraft;
 import com.custarea.routes.conversations.OutboundReplies;
+import com.custarea.routes.support.DeterministicIds;
 import com.custarea.routes.support.OutgoingRecord;
 import com.custarea.routes.support.SqlArrays;
 import com.custarea.routes.teams.TeamService;
@@ -45,6 +46,8 @@ class WorkflowActions {
 
     static final String SENDER_TYPE = "system";
     static final String WEBHOOK_EVENT = "workflow.action";
+    /** The name IngestStage derives its AI request's id from, with the message's id. */
+    static final String INGEST_AI_REQUEST = "ai.request";
 
     private final NamedParameterJdbcTemplate jdbc;
     private final ConversationService conversations;
@@ -169,21 +172,31 @@ class WorkflowActions {
     private List<OutgoingRecord> handoff(WorkflowRun run, int step, JsonNode action, ObjectNode result) {
         ConversationView conversation = conversation(run);
         boolean toHuman = action.path("to").asText().equals("human");
-        jdbc.update("UPDATE conversations SET ai_paused = :paused, updated_at = now() WHERE id = :id AND tenant_id = :t",
-                Map.of("paused", toHuman, "id", conversation.id(), "t", run.tenantId()));
         result.put("to", action.path("to").asText());
         List<OutgoingRecord> records = new ArrayList<>();
         if (toHuman) {
+            jdbc.update("UPDATE conversations SET ai_paused = true, updated_at = now() WHERE id = :id AND tenant_id = :t",
+                    Map.of("id", conversation.id(), "t", run.tenantId()));
             String note = action.has("note") ? WorkflowConditions.render(action.path("note").asText(), run.context())
                     : "Handed to the team by the workflow \"" + run.workflow().name() + "\"";
             records.addAll(reply(run, run.effectId("workflow.handoff.note", step), note, true));
-        } else if (run.trigger().messageId() != null
+            return records;
+        }
+        boolean wasPaused = jdbc.update("""
+                UPDATE conversations SET ai_paused = false, updated_at = now()
+                WHERE id = :id AND tenant_id = :t AND ai_paused
+                """, Map.of("id", conversation.id(), "t", run.tenantId())) == 1;
+        result.put("resumedAgent", wasPaused);
+        // while the agent was on, ingest's own request answers the message; while it was paused, that request was
+        // (or will be) skipped, so the agent is asked again under the very id ingest gave it (IngestStage): should
+        // both reach the agent, the reply's id, derived from the request's, keeps one answer
+        if (wasPaused && run.trigger().messageId() != null
                 && deployments.shouldAgentRespond(run.tenantId(), conversation.channelId())) {
-            // the agent answers the message that started the run
-            records.add(OutgoingRecord.of(Topics.AI_REQUESTS, new AiRequest(run.effectId("workflow.ai", step),
-                    run.tenantId(), Instant.now(), AiRequest.SCHEMA_VERSION, correlationId(run), conversation.id(),
-                    run.trigger().messageId(), conversation.contactId(), Channel.fromWireName(conversation.channel()),
-                    conversation.channelId(), run.context().message().map(m -> m.text()).orElse(null))));
+            records.add(OutgoingRecord.of(Topics.AI_REQUESTS, new AiRequest(
+                    DeterministicIds.of(INGEST_AI_REQUEST, run.trigger().messageId()), run.tenantId(), Instant.now(),
+                    AiRequest.SCHEMA_VERSION, correlationId(run), conversation.id(), run.trigger().messageId(),
+                    conversation.contactId(), Channel.fromWireName(conversation.channel()), conversation.channelId(),
+                    run.context().message().map(m -> m.text()).orElse(null))));
             result.put("aiRequested", true);
         }
         return records;

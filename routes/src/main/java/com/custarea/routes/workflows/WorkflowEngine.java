@@ -168,16 +168,7 @@ public class WorkflowEngine {
     }
 
     private List<OutgoingRecord> noReplyDue(UUID workflowId, WorkflowTrigger trigger) {
-        boolean replied = !jdbc.queryForList("""
-                SELECT 1 FROM messages reply
-                WHERE reply.tenant_id = :tenantId AND reply.conversation_id = :conversationId
-                  AND reply.direction = 'outbound' AND NOT reply.private
-                  AND reply.created_at > (SELECT created_at FROM messages WHERE id = :messageId AND tenant_id = :tenantId)
-                LIMIT 1
-                """, new MapSqlParameterSource().addValue("tenantId", trigger.tenantId())
-                .addValue("conversationId", trigger.conversationId()).addValue("messageId", trigger.messageId()),
-                Integer.class).isEmpty();
-        if (replied) {
+        if (repliedSince(trigger.tenantId(), trigger.conversationId(), trigger.messageId())) {
             return List.of();
         }
         return workflows.enabledFor(trigger.tenantId(), Set.of(WorkflowTriggerType.NO_REPLY)).stream()
@@ -185,29 +176,36 @@ public class WorkflowEngine {
                 .map(workflow -> start(workflow, trigger, context(trigger))).orElse(List.of());
     }
 
+    /** Whether the team answered (publicly) on the conversation after the message. */
+    private boolean repliedSince(UUID tenantId, UUID conversationId, UUID messageId) {
+        return !jdbc.queryForList("""
+                SELECT 1 FROM messages reply
+                WHERE reply.tenant_id = :tenantId AND reply.conversation_id = :conversationId
+                  AND reply.direction = 'outbound' AND NOT reply.private
+                  AND reply.created_at > (SELECT created_at FROM messages WHERE id = :messageId AND tenant_id = :tenantId)
+                LIMIT 1
+                """, new MapSqlParameterSource().addValue("tenantId", tenantId)
+                .addValue("conversationId", conversationId).addValue("messageId", messageId),
+                Integer.class).isEmpty();
+    }
+
     private List<OutgoingRecord> execute(WorkflowRun run, int fromStep) {
         List<OutgoingRecord> records = new ArrayList<>();
         JsonNode steps = run.workflow().definition().path("actions");
         for (int step = fromStep; step < steps.size(); step++) {
             JsonNode action = steps.get(step);
-            List<Map<String, Object>> done = jdbc.queryForList("""
-                    SELECT status, records::text AS records FROM workflow_run_steps WHERE run_id = :id AND step = :step
-                    """, Map.of("id", run.id(), "step", step));
-            if (!done.isEmpty()) {
-                if (!"done".equals(done.get(0).get("status"))) {
-                    return records;
-                }
-                // the step committed, but a crash may have kept its records from Kafka: the very same records go
-                // out again (their consumers skip event ids they have seen); a step stored before the column has none
-                Object stored = done.get(0).get("records");
-                records.addAll(stored == null ? actions.replay(run, step, action)
-                        : StepRecords.read(stored.toString()));
-                continue;
-            }
             int index = step;
             StepOutcome outcome;
             try {
                 outcome = transaction.execute(tx -> {
+                    // the run's row is locked for the step: a timer resuming the run and its redelivered trigger
+                    // take turns, and the later one finds the step's row instead of doing the action again
+                    jdbc.queryForList("SELECT id FROM workflow_runs WHERE id = :id FOR UPDATE", Map.of("id",
+                            run.id()), UUID.class);
+                    Optional<StepOutcome> earlier = earlierOutcome(run, index, action);
+                    if (earlier.isPresent()) {
+                        return earlier.get();
+                    }
                     StepOutcome did = actions.perform(run, index, action);
                     recordStep(run, index, action, did.waiting() ? "waiting" : "done", did.result(),
                             did.records());
@@ -239,6 +237,27 @@ public class WorkflowEngine {
         return records;
     }
 
+    /**
+     * What a step that already has a row did: done, its records to publish again (their consumers skip event ids
+     * they have seen: a crash may have kept them from Kafka); waiting or failed, the run goes no further from here.
+     */
+    private Optional<StepOutcome> earlierOutcome(WorkflowRun run, int step, JsonNode action) {
+        List<Map<String, Object>> done = jdbc.queryForList("""
+                SELECT status, records::text AS records FROM workflow_run_steps WHERE run_id = :id AND step = :step
+                """, Map.of("id", run.id(), "step", step));
+        if (done.isEmpty()) {
+            return Optional.empty();
+        }
+        ObjectNode none = JsonNodeFactory.instance.objectNode();
+        if (!"done".equals(done.get(0).get("status"))) {
+            return Optional.of(new StepOutcome(true, none, List.of()));
+        }
+        // a step stored before the column has no records
+        Object stored = done.get(0).get("records");
+        return Optional.of(new StepOutcome(false, none, stored == null ? actions.replay(run, step, action)
+                : StepRecords.read(stored.toString())));
+    }
+
     private void recordStep(WorkflowRun run, int step, JsonNode action, String status, ObjectNode result,
                             List<OutgoingRecord> records) {
         jdbc.update("""
@@ -259,19 +278,48 @@ public class WorkflowEngine {
                 .addValue("detail", detail));
     }
 
+    /**
+     * Starts the conversation's "no reply" clock for the workflow, one clock per conversation: a message while it
+     * runs for an earlier unanswered one changes nothing (the silence began then); once that one has an answer, the
+     * clock starts again from this message.
+     */
     private void scheduleNoReply(StoredWorkflow workflow, WorkflowTrigger trigger, long minutes) {
         if (trigger.conversationId() == null || trigger.messageId() == null) {
             return;
         }
-        Instant due = trigger.occurredAt().plus(Duration.ofMinutes(minutes));
-        jdbc.update("""
-                INSERT INTO workflow_timers (id, tenant_id, workflow_id, kind, trigger, due_at)
-                VALUES (:id, :tenantId, :workflowId, 'no_reply', CAST(:trigger AS jsonb), :due)
-                ON CONFLICT (id) DO NOTHING
-                """, new MapSqlParameterSource()
-                .addValue("id", DeterministicIds.of("workflow.no_reply", trigger.eventId() + ":" + workflow.id()))
-                .addValue("tenantId", trigger.tenantId()).addValue("workflowId", workflow.id())
-                .addValue("trigger", PayloadJson.write(trigger)).addValue("due", Timestamp.from(due)));
+        Timestamp due = Timestamp.from(trigger.occurredAt().plus(Duration.ofMinutes(minutes)));
+        transaction.executeWithoutResult(tx -> {
+            // a timer being fired right now (locked) is left to finish; this message gets a clock of its own
+            List<Map<String, Object>> pending = jdbc.queryForList("""
+                    SELECT id, trigger ->> 'messageId' AS message_id FROM workflow_timers
+                    WHERE tenant_id = :tenantId AND workflow_id = :workflowId AND kind = 'no_reply'
+                      AND fired_at IS NULL AND trigger ->> 'conversationId' = :conversationId
+                      AND (locked_until IS NULL OR locked_until < now())
+                    FOR UPDATE SKIP LOCKED
+                    """, new MapSqlParameterSource().addValue("tenantId", trigger.tenantId())
+                    .addValue("workflowId", workflow.id())
+                    .addValue("conversationId", trigger.conversationId().toString()));
+            if (pending.isEmpty()) {
+                jdbc.update("""
+                        INSERT INTO workflow_timers (id, tenant_id, workflow_id, kind, trigger, due_at)
+                        VALUES (:id, :tenantId, :workflowId, 'no_reply', CAST(:trigger AS jsonb), :due)
+                        ON CONFLICT (id) DO NOTHING
+                        """, new MapSqlParameterSource()
+                        .addValue("id", DeterministicIds.of("workflow.no_reply", trigger.eventId() + ":"
+                                + workflow.id()))
+                        .addValue("tenantId", trigger.tenantId()).addValue("workflowId", workflow.id())
+                        .addValue("trigger", PayloadJson.write(trigger)).addValue("due", due));
+                return;
+            }
+            UUID pendingMessage = UUID.fromString(pending.get(0).get("message_id").toString());
+            if (!pendingMessage.equals(trigger.messageId())
+                    && repliedSince(trigger.tenantId(), trigger.conversationId(), pendingMessage)) {
+                jdbc.update("""
+                        UPDATE workflow_timers SET trigger = CAST(:trigger AS jsonb), due_at = :due WHERE id = :id
+                        """, new MapSqlParameterSource().addValue("id", pending.get(0).get("id"))
+                        .addValue("trigger", PayloadJson.write(trigger)).addValue("due", due));
+            }
+        });
     }
 
     private WorkflowContext context(WorkflowTrigger trigger) {

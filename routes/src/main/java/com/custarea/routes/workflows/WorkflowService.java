@@ -34,6 +34,8 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Tenants' workflows: saved only when their definition makes sense (field-level errors otherwise), versioned on every
@@ -48,6 +50,10 @@ public class WorkflowService {
                    updated_at
             FROM workflows
             """;
+
+    /** The actions that act on the run's conversation. */
+    private static final Set<String> CONVERSATION_ACTIONS = Set.of("assign", "add_label", "set_priority",
+            "send_reply", "handoff");
 
     private final NamedParameterJdbcTemplate jdbc;
     private final WebhookSubscriptions subscriptions;
@@ -79,9 +85,26 @@ public class WorkflowService {
         });
     }
 
-    /** Forgets the tenant's cached triggers; every change to its workflows calls it. */
+    /** Forgets the tenant's cached triggers. */
     public void clearTriggerCache(UUID tenantId) {
         triggers.invalidate(tenantId);
+    }
+
+    /**
+     * Forgets the tenant's cached triggers once the change commits: cleared before, an event in between would load
+     * the old answer again and keep it for the cache's whole lifetime.
+     */
+    private void clearTriggerCacheAfterCommit(UUID tenantId) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            clearTriggerCache(tenantId);
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                clearTriggerCache(tenantId);
+            }
+        });
     }
 
     @Transactional
@@ -93,7 +116,7 @@ public class WorkflowService {
                 VALUES (:id, :tenantId, :name, :enabled, :trigger, CAST(:definition AS jsonb))
                 """, params(id, tenantId, definition));
         saveVersion(id, 1, definition, userId);
-        clearTriggerCache(tenantId);
+        clearTriggerCacheAfterCommit(tenantId);
         return find(tenantId, id).orElseThrow();
     }
 
@@ -112,7 +135,7 @@ public class WorkflowService {
             return Optional.empty();
         }
         saveVersion(id, version.get(0), definition, userId);
-        clearTriggerCache(tenantId);
+        clearTriggerCacheAfterCommit(tenantId);
         return find(tenantId, id);
     }
 
@@ -124,7 +147,7 @@ public class WorkflowService {
                        updated_at = now()
                 WHERE id = :id AND tenant_id = :tenantId
                 """, Map.of("enabled", enabled, "id", id, "tenantId", tenantId));
-        clearTriggerCache(tenantId);
+        clearTriggerCacheAfterCommit(tenantId);
         return updated == 0 ? Optional.empty() : find(tenantId, id);
     }
 
@@ -132,7 +155,7 @@ public class WorkflowService {
     public boolean delete(UUID tenantId, UUID id) {
         boolean deleted = jdbc.update("DELETE FROM workflows WHERE id = :id AND tenant_id = :tenantId",
                 Map.of("id", id, "tenantId", tenantId)) == 1;
-        clearTriggerCache(tenantId);
+        clearTriggerCacheAfterCommit(tenantId);
         return deleted;
     }
 
@@ -217,11 +240,14 @@ public class WorkflowService {
     }
 
     /**
-     * Refuses a definition whose parts do not fit together, with a JSON Pointer per problem: operators that do not
-     * suit their field, business hours that do not parse, users, teams and webhook subscriptions the tenant does not have.
+     * Refuses a definition whose parts do not fit together, with a JSON Pointer per problem: trigger settings,
+     * conditions and actions the trigger gives nothing to act on, operators that do not suit their field, business
+     * hours that do not parse, users, teams and webhook subscriptions the tenant does not have.
      */
     void check(UUID tenantId, JsonNode definition) {
         List<Problem.FieldError> errors = new ArrayList<>();
+        WorkflowTriggerType.fromWireName(definition.path("trigger").path("type").asText())
+                .ifPresent(trigger -> checkFitsTrigger(trigger, definition, errors));
         JsonNode conditions = definition.path("conditions");
         for (int i = 0; i < conditions.size(); i++) {
             JsonNode condition = conditions.get(i);
@@ -265,6 +291,42 @@ public class WorkflowService {
         }
         if (!errors.isEmpty()) {
             throw ProblemException.badRequest("The workflow is not valid", errors);
+        }
+    }
+
+    /** Refuses what the trigger cannot give a run: a conversation to act on, a message to read, a channel. */
+    private static void checkFitsTrigger(WorkflowTriggerType trigger, JsonNode definition,
+                                         List<Problem.FieldError> errors) {
+        JsonNode on = definition.path("trigger");
+        if (on.has("keywords") && trigger != WorkflowTriggerType.KEYWORD_MATCHED) {
+            errors.add(new Problem.FieldError("/trigger/keywords", "only applies to keyword_matched"));
+        }
+        if (on.has("minutes") && trigger != WorkflowTriggerType.NO_REPLY) {
+            errors.add(new Problem.FieldError("/trigger/minutes", "only applies to no_reply"));
+        }
+        if (on.has("channels") && !trigger.hasConversation()) {
+            errors.add(new Problem.FieldError("/trigger/channels", "does not apply to " + trigger.wireName()
+                    + ": a new contact has no channel"));
+        }
+        JsonNode conditions = definition.path("conditions");
+        for (int i = 0; i < conditions.size(); i++) {
+            String field = conditions.get(i).path("field").asText();
+            boolean needsConversation = field.equals("channel") || field.startsWith("conversation.");
+            if (needsConversation && !trigger.hasConversation()) {
+                errors.add(new Problem.FieldError("/conditions/" + i + "/field", "does not apply to "
+                        + trigger.wireName() + ", which has no conversation"));
+            } else if (field.equals("message.text") && !trigger.hasMessage()) {
+                errors.add(new Problem.FieldError("/conditions/" + i + "/field", "does not apply to "
+                        + trigger.wireName() + ", which has no message"));
+            }
+        }
+        JsonNode actions = definition.path("actions");
+        for (int i = 0; i < actions.size(); i++) {
+            String type = actions.get(i).path("type").asText();
+            if (CONVERSATION_ACTIONS.contains(type) && !trigger.hasConversation()) {
+                errors.add(new Problem.FieldError("/actions/" + i + "/type", type + " needs a conversation, and "
+                        + trigger.wireName() + " has none (create_ticket, send_webhook and wait do not)"));
+            }
         }
     }
 

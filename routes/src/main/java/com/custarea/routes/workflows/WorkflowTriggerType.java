@@ -28,6 +28,16 @@ public enum WorkflowTriggerType {
         return Arrays.stream(values()).filter(type -> type.wireName.equals(name)).findFirst();
     }
 
+    /** Whether a run of this trigger has a conversation to act on (a new contact has none). */
+    public boolean hasConversation() {
+        return this != CONTACT_CREATED;
+    }
+
+    /** Whether a run of this trigger has the message that started it (for message.text and hand-offs to the AI). */
+    public boolean hasMessage() {
+        return this == MESSAGE_RECEIVED || this == KEYWORD_MATCHED || this == NO_REPLY;
+    }
+
     /** The workflow triggers an event of this type can start (a message also starts keyword and no-reply ones). */
     public Set<WorkflowTriggerType> starts() {
         return this == MESSAGE_RECEIVED ? Set.of(MESSAGE_RECEIVED, KEYWORD_MATCHED, NO_REPLY) : Set.of(this);
