@@ -255,7 +255,15 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
                 end("failed", CloseStatus.SERVER_ERROR);
                 return;
             }
-            agent.setup(call).whenComplete(this::openModel);
+            agent.setup(call).whenComplete((setup, error) -> {
+                try {
+                    openModel(setup, error);
+                } catch (RuntimeException e) {
+                    // on the HTTP client's thread nobody else would hear of it, and the caller would wait in silence
+                    LOG.error("Call {}: the model session could not be opened", call.callId(), e);
+                    end("failed", CloseStatus.SERVER_ERROR);
+                }
+            });
         }
 
         /**

@@ -37,7 +37,7 @@ import org.springframework.web.socket.WebSocketSession;
  * The realtime bridge against the fake Realtime server with a scripted agent: the session carries exactly the
  * agent's tools and instructions, a tool call leaves the model socket's thread free (the model's audio still reaches
  * Twilio while the tool runs) and the model is asked to go on only after the tool's output, and a line whose agent is
- * off gets no model and is handed to the team.
+ * off, or cannot be asked, gets no model and is handed to the team.
  */
 class RealtimeBridgeHandlerTest {
 
@@ -129,6 +129,19 @@ class RealtimeBridgeHandlerTest {
         RealtimeBridgeHandler.Bridge bridge = handler.open(call, twilio);
 
         bridge.start(startEvent(call));
+
+        await().atMost(WAIT).until(() -> sessions.endReason(call.callSid()).isPresent());
+        assertThat(sessions.endReason(call.callSid())).contains("handoff");
+        verify(twilio).close(CloseStatus.NORMAL);
+        assertThat(openai.connections()).isEmpty();
+    }
+
+    @Test
+    void aCallWhoseAgentCannotBeAskedGoesToTheTeam() throws IOException {
+        agent.setup = CompletableFuture.failedFuture(new IOException("integration-app is restarting"));
+        CallSession call = open();
+
+        handler.open(call, twilio).start(startEvent(call));
 
         await().atMost(WAIT).until(() -> sessions.endReason(call.callSid()).isPresent());
         assertThat(sessions.endReason(call.callSid())).contains("handoff");
