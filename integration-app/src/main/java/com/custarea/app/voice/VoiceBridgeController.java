@@ -1,11 +1,5 @@
 package com.custarea.app.voice;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-import com.custarea.app.security.JwtKeys;
 import com.custarea.routes.ai.AiAgents;
-import com.custarea.routes.ai.kb.KnowledgeSearch;
 import com.custarea.routes.calls.VoiceAnswers;
 import com.custarea.routes.calls.VoiceLineAccounts;
 import com.custarea.routes.channels.ChannelRegistry;
@@ -25,7 +17,6 @@ import com.custarea.routes.twilio.TwilioAccount;
 import com.custarea.schemas.Channel;
 import com.custarea.schemas.PayloadJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -37,47 +28,28 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * /api/internal/voice: the voice bridge's view of this application, behind the bridge's own token
- * ({@code CUSTAREA_VOICE_BRIDGE_TOKEN}, shared by both; unset, the API is off): a number's voice line (tenant, mode,
- * the Twilio account that signs its calls, the agent's instructions), and the AI agent's answer to what a caller said.
+ * ({@link VoiceBridgeToken}): a number's voice line (tenant, mode, the Twilio account that signs its calls, the
+ * agent's instructions), and the AI agent's answer to what a caller said.
  * Not part of the public API: it carries the line's auth token.
  */
 @RestController
 public class VoiceBridgeController {
 
     public static final String BASE = "/api/internal/voice";
-    /** Where the embedded mode keeps the bridge's token, for a bridge started on the same data folder. */
-    public static final String TOKEN_FILE = "voice-bridge.token";
-    private static final int KNOWLEDGE_PASSAGES = 3;
 
     private final ChannelRegistry channels;
     private final AiAgents agents;
     private final VoiceAnswers answers;
     private final VoiceLineAccounts accounts;
-    private final KnowledgeSearch search;
-    private final byte[] token;
+    private final VoiceBridgeToken token;
 
     public VoiceBridgeController(ChannelRegistry channels, AiAgents agents, VoiceAnswers answers,
-                                 VoiceLineAccounts accounts, KnowledgeSearch search,
-                                 @Value("${custarea.voice.bridge-token:}") String token,
-                                 @Value("${custarea.embedded.postgres.active:false}") boolean embedded,
-                                 @Value("${custarea.data-dir:./data}") String dataDir) {
+                                 VoiceLineAccounts accounts, VoiceBridgeToken token) {
         this.channels = channels;
         this.agents = agents;
         this.answers = answers;
         this.accounts = accounts;
-        this.search = search;
-        String effective = token;
-        if (token.isBlank() && embedded) {
-            // the embedded mode shares a generated token with a voice bridge started beside it on the same folder
-            Path file = Path.of(dataDir).toAbsolutePath().normalize().resolve(TOKEN_FILE);
-            JwtKeys.load("", file, "CUSTAREA_VOICE_BRIDGE_TOKEN");
-            try {
-                effective = Files.readString(file, StandardCharsets.US_ASCII).trim();
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot read the voice bridge's token in " + file, e);
-            }
-        }
-        this.token = effective.getBytes(StandardCharsets.UTF_8);
+        this.token = token;
     }
 
     @GetMapping(path = BASE + "/lines", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -125,48 +97,9 @@ public class VoiceBridgeController {
         });
     }
 
-    /** The agent's knowledge-base passages for a question (the realtime mode's search tool). */
-    @PostMapping(path = BASE + "/knowledge", consumes = MediaType.APPLICATION_JSON_VALUE,
-            produces = MediaType.APPLICATION_JSON_VALUE)
-    public ResponseEntity<String> knowledge(@RequestHeader(value = "Authorization", required = false)
-                                            String authorization, @RequestBody String body) {
-        return answer(authorization, () -> {
-            JsonNode request = PayloadJson.tree(body);
-            UUID tenantId = uuid(request, "tenantId");
-            UUID channelId = uuid(request, "channelId");
-            String query = request.path("query").asText("");
-            if (query.isBlank() || query.length() > 1000) {
-                throw ProblemException.badRequest("query must be 1 to 1000 characters", List.of());
-            }
-            channels.find(tenantId, channelId).filter(channel -> channel.type() == Channel.VOICE)
-                    .orElseThrow(() -> ProblemException.notFound("No voice line " + channelId));
-            List<Map<String, Object>> passages = agents.forChannel(tenantId, channelId)
-                    .map(agent -> search.search(tenantId, agent.id(), query, KNOWLEDGE_PASSAGES)).orElse(List.of())
-                    .stream().map(hit -> {
-                        Map<String, Object> passage = new LinkedHashMap<>();
-                        passage.put("source", hit.heading() == null ? hit.title() : hit.title() + ", "
-                                + hit.heading());
-                        passage.put("text", hit.text());
-                        return passage;
-                    }).toList();
-            return Map.of("passages", passages);
-        });
-    }
-
     private ResponseEntity<String> answer(String authorization, Supplier<Object> work) {
-        requireBridge(authorization);
+        token.require(authorization);
         return ResponseEntity.ok(PayloadJson.write(work.get()));
-    }
-
-    private void requireBridge(String authorization) {
-        if (token.length == 0) {
-            throw ProblemException.notFound("The voice bridge API is off: set CUSTAREA_VOICE_BRIDGE_TOKEN");
-        }
-        byte[] given = authorization == null || !authorization.startsWith("Bearer ") ? new byte[0]
-                : authorization.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(token, given)) {
-            throw ProblemException.unauthorized("invalid-bridge-token", "Not the voice bridge's token");
-        }
     }
 
     private static UUID uuid(JsonNode request, String field) {

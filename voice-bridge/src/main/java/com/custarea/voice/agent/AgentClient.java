@@ -11,12 +11,6 @@ public interface AgentClient {
      */
     AgentReply reply(CallSession call, String utterance);
 
-    /**
-     * The passages of the agent's knowledge base that answer {@code query}, as JSON for a model's tool output
-     * (the realtime mode's {@code search_knowledge_base}).
-     */
-    String searchKnowledge(CallSession call, String query);
-
     /** The agent's answer: the text to speak, and whether the agent handed the call to a human. */
     record AgentReply(String text, boolean handoff, String handoffReason) {
     }

@@ -42,31 +42,6 @@ public class HttpAgentClient implements AgentClient {
     }
 
     @Override
-    public String searchKnowledge(CallSession call, String query) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("tenantId", call.tenantId());
-        body.put("channelId", call.line().channelId());
-        body.put("query", query);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(appBaseUrl + "/api/internal/voice/knowledge"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString(PayloadJson.write(body)))
-                .build();
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() == 200) {
-                return response.body();
-            }
-            LOG.warn("integration-app answered {} to a knowledge search of call {}", response.statusCode(),
-                    call.callId());
-        } catch (IOException e) {
-            LOG.warn("The knowledge base of call {} could not be reached", call.callId(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return "{\"passages\":[],\"error\":\"the knowledge base is not available right now\"}";
-    }
-
-    @Override
     public AgentReply reply(CallSession call, String utterance) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("tenantId", call.tenantId());
