@@ -4,23 +4,40 @@
 
 -- Until now the oldest channel on an address received everything; the newer ones on the same address are disabled
 -- (their admins see enabled = false and can pick another number), so the unique indexes below can be built.
+-- Messaging services go first, since inbound finds a channel by its service before its number; the numbers are then
+-- ranked among the channels still enabled, a channel in a service ahead of one without (it is the one that received
+-- the service's messages). A setting that is JSON null is no address (->> gives SQL NULL, as the indexes see it).
 DO $$
 DECLARE
     duplicate record;
 BEGIN
     FOR duplicate IN
-        SELECT id, tenant_id, type, setting, address
-        FROM (SELECT c.id, c.tenant_id, c.type, s.setting, c.config ->> s.setting AS address,
-                     row_number() OVER (PARTITION BY c.type, s.setting, c.config ->> s.setting
+        SELECT id, tenant_id, type, address
+        FROM (SELECT c.id, c.tenant_id, c.type, c.config ->> 'messagingServiceSid' AS address,
+                     row_number() OVER (PARTITION BY c.type, c.config ->> 'messagingServiceSid'
                                         ORDER BY c.created_at, c.id) AS position
               FROM channels c
-                       CROSS JOIN (VALUES ('phoneNumber'), ('messagingServiceSid')) AS s(setting)
-              WHERE c.type IN ('whatsapp', 'sms') AND c.enabled AND c.config ? s.setting) ranked
+              WHERE c.type IN ('whatsapp', 'sms') AND c.enabled
+                AND c.config ->> 'messagingServiceSid' IS NOT NULL) ranked
         WHERE position > 1
     LOOP
         UPDATE channels SET enabled = false, updated_at = now() WHERE id = duplicate.id;
-        RAISE WARNING 'channel % of tenant % (%) disabled: its % % belongs to an older channel',
-            duplicate.id, duplicate.tenant_id, duplicate.type, duplicate.setting, duplicate.address;
+        RAISE WARNING 'channel % of tenant % (%) disabled: its messagingServiceSid % belongs to an older channel',
+            duplicate.id, duplicate.tenant_id, duplicate.type, duplicate.address;
+    END LOOP;
+    FOR duplicate IN
+        SELECT id, tenant_id, type, address
+        FROM (SELECT c.id, c.tenant_id, c.type, c.config ->> 'phoneNumber' AS address,
+                     row_number() OVER (PARTITION BY c.type, c.config ->> 'phoneNumber'
+                                        ORDER BY (c.config ->> 'messagingServiceSid' IS NULL), c.created_at, c.id)
+                         AS position
+              FROM channels c
+              WHERE c.type IN ('whatsapp', 'sms') AND c.enabled AND c.config ->> 'phoneNumber' IS NOT NULL) ranked
+        WHERE position > 1
+    LOOP
+        UPDATE channels SET enabled = false, updated_at = now() WHERE id = duplicate.id;
+        RAISE WARNING 'channel % of tenant % (%) disabled: its phoneNumber % belongs to another channel',
+            duplicate.id, duplicate.tenant_id, duplicate.type, duplicate.address;
     END LOOP;
 END
 $$;

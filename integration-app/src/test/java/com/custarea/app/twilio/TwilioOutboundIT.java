@@ -118,7 +118,7 @@ class TwilioOutboundIT extends TwilioIntegrationTest {
         String providerSid = sid("SM");
         // Twilio takes its time to answer the create call; its callback for the message overtakes the answer
         TENANT_SYSTEMS.stubFor(messagesApi(channel.accountSid()).willReturn(aResponse().withStatus(201)
-                .withFixedDelay(5000).withHeader("Content-Type", "application/json")
+                .withFixedDelay(10_000).withHeader("Content-Type", "application/json")
                 .withBody("{\"sid\":\"" + providerSid + "\",\"status\":\"queued\",\"num_segments\":\"1\","
                         + "\"direction\":\"outbound-api\",\"api_version\":\"2010-04-01\"}")));
         UUID conversationId = conversationWith(channel, randomNumber());

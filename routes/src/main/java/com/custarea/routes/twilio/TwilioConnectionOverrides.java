@@ -16,9 +16,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class TwilioConnectionOverrides {
 
-    /** Key=value pairs joined by {@code &}, as Twilio reads them (letters, digits and , only in values). */
+    /** Key=value pairs joined by {@code &}, as Twilio reads them (letters, digits, {@code ,} {@code -} {@code .} and {@code _} in values, e.g. {@code e=sao-paulo}). */
     private static final Pattern FRAGMENT = Pattern.compile(
-            "[a-z]{1,4}=[A-Za-z0-9,]{1,32}(&[a-z]{1,4}=[A-Za-z0-9,]{1,32})*");
+            "[a-z]{1,4}=[A-Za-z0-9,._-]{1,32}(&[a-z]{1,4}=[A-Za-z0-9,._-]{1,32})*");
 
     private final String fragment;
 

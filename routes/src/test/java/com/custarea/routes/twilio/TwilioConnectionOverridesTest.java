@@ -18,6 +18,13 @@ class TwilioConnectionOverridesTest {
     }
 
     @Test
+    void edgeAndTimeoutValuesWithDashesAndDotsAreTwiliosForm() {
+        TwilioConnectionOverrides overrides = new TwilioConnectionOverrides("ct=1000&e=sao-paulo&rc=2&rp=all");
+
+        assertThat(overrides.appendTo(URL)).isEqualTo(URL + "#ct=1000&e=sao-paulo&rc=2&rp=all");
+    }
+
+    @Test
     void withoutOverridesTheUrlIsLeftAlone() {
         TwilioConnectionOverrides none = new TwilioConnectionOverrides(" ");
 
