@@ -1,5 +1,8 @@
 package com.custarea.app.ai;
 
+import static com.custarea.app.support.ChatCompletionFakes.chunk;
+import static com.custarea.app.support.ChatCompletionFakes.sse;
+import static com.custarea.app.support.ChatCompletionFakes.usage;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
@@ -246,14 +249,6 @@ class OpenAiAgentIT extends DashboardIntegrationTest {
         TENANT_SYSTEMS.stubFor(request.willReturn(sse(chunks)));
     }
 
-    /** A streamed answer as the chat-completions API sends it: server-sent events, then [DONE]. */
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder sse(List<String> chunks) {
-        StringBuilder body = new StringBuilder();
-        chunks.forEach(chunk -> body.append("data: ").append(chunk).append("\n\n"));
-        body.append("data: [DONE]\n\n");
-        return aResponse().withStatus(200).withHeader("Content-Type", "text/event-stream").withBody(body.toString());
-    }
-
     private static List<String> text(String text) {
         String half = text.substring(0, text.length() / 2);
         return List.of(chunk("{\"role\":\"assistant\",\"content\":" + PayloadJson.write(half) + "}", null),
@@ -277,17 +272,5 @@ class OpenAiAgentIT extends DashboardIntegrationTest {
     private static String call(int index, String id, String name, String arguments) {
         return "{\"index\":" + index + ",\"id\":\"" + id + "\",\"type\":\"function\",\"function\":{\"name\":\""
                 + name + "\",\"arguments\":" + PayloadJson.write(arguments) + "}}";
-    }
-
-    private static String chunk(String delta, String finishReason) {
-        return "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":1764300000,"
-                + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":"
-                + (finishReason == null ? "null" : "\"" + finishReason + "\"") + "}]}";
-    }
-
-    private static String usage() {
-        return "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":1764300000,"
-                + "\"model\":\"gpt-4o-mini\",\"choices\":[],\"usage\":{\"prompt_tokens\":120,"
-                + "\"completion_tokens\":12,\"total_tokens\":132}}";
     }
 }

@@ -37,12 +37,21 @@ public class AnswerEngines {
     }
 
     public AgentAnswer answer(AiRequest request, Optional<AiAgents.AiAgent> agent) {
+        return answer(request, agent, AnswerListener.NONE);
+    }
+
+    /** The answer, its text told to {@code listener} as the engine produces it (whole, by engines without a model). */
+    public AgentAnswer answer(AiRequest request, Optional<AiAgents.AiAgent> agent, AnswerListener listener) {
+        return engineFor(agent).answer(request, agent, listener);
+    }
+
+    private AnswerEngine engineFor(Optional<AiAgents.AiAgent> agent) {
         if (agent.isEmpty()) {
-            return withoutAgent.answer(request, agent);
+            return withoutAgent;
         }
         if (AiAgents.OFFLINE_MODEL.equals(agent.get().model()) || !chat.configured()) {
-            return offline.answer(request, agent);
+            return offline;
         }
-        return openAi.answer(request, agent);
+        return openAi;
     }
 }

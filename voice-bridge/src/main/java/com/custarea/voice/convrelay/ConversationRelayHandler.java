@@ -35,10 +35,11 @@ import org.springframework.web.socket.WebSocketSession;
 /**
  * The convrelay mode: Twilio ConversationRelay does the speech, the bridge exchanges text. Each final prompt of the
  * caller goes to the AI agent (a blocking call, made on a worker thread so the socket keeps reading, and one at a
- * time per call so the replies keep their order), and the agent's reply streams back as {@code text} tokens, word by
- * word, {@code last} on the final one. When the caller interrupts, the reply being streamed stops. A reply that hands
- * the call over, or the caller pressing 0, ends the session with {@code end} and handoff data (the call goes back to
- * its TwiML, e.g. to a human). Transcripts go to calls.events as the caller's and the agent's.
+ * time per call so the replies keep their order), and the agent's reply goes back as {@code text} tokens while it
+ * streams in, whole words each, {@code last} on the final one. When the caller interrupts, the rest of the reply is
+ * not sent (it is still read, for its hand-off and tool calls). A reply that hands the call over, or the caller
+ * pressing 0, ends the session with {@code end} and handoff data (the call goes back to its TwiML, e.g. to a human).
+ * Transcripts and the agent's tool calls go to calls.events.
  */
 @Component
 public class ConversationRelayHandler extends CallSocketHandler<ConversationRelayHandler.Relay> {
@@ -74,8 +75,8 @@ public class ConversationRelayHandler extends CallSocketHandler<ConversationRela
     }
 
     /**
-     * The pause between two tokens of a reply (none by default: the agent's reply is whole, and Twilio speaks as
-     * the tokens come); tests slow the stream down to interrupt it.
+     * The pause after each token of a reply (none by default: Twilio speaks as the tokens come); tests slow the
+     * stream down to interrupt it.
      */
     void tokenInterval(Duration interval) {
         this.tokenInterval = interval;
@@ -158,7 +159,9 @@ public class ConversationRelayHandler extends CallSocketHandler<ConversationRela
                 enqueue(() -> {
                     if (!cancelled.get() && !ended.get()) {
                         events.transcript(call, CallEvent.AGENT, greeting);
-                        stream(greeting.strip(), cancelled);
+                        Tokens tokens = new Tokens(cancelled);
+                        tokens.append(greeting.strip());
+                        tokens.finish();
                     }
                 });
             }
@@ -207,44 +210,97 @@ public class ConversationRelayHandler extends CallSocketHandler<ConversationRela
             if (ended.get()) {
                 return;
             }
+            Tokens tokens = new Tokens(cancelled);
             AgentReply reply;
             try {
-                reply = agent.reply(call, utterance);
+                reply = agent.reply(call, utterance, tokens::append);
             } catch (RuntimeException e) {
                 LOG.warn("Call {}: the agent did not answer: {}", call.callId(), e.toString());
-                reply = new AgentReply(SORRY, false, null);
+                tokens.append(tokens.heard() ? "\n" + SORRY : SORRY);
+                reply = new AgentReply(SORRY, false, null, List.of());
             }
             if (ended.get()) {
                 return;
             }
-            String text = reply.text() == null ? "" : reply.text().strip();
-            if (!text.isEmpty() && !cancelled.get()) {
-                events.transcript(call, CallEvent.AGENT, text);
-                stream(text, cancelled);
+            for (AgentClient.ToolCall tool : reply.toolCalls()) {
+                events.toolCall(call, tool.name(), tool.arguments());
             }
+            // recorded before the last token: Twilio may send the caller's next prompt as soon as it has it
+            if (tokens.heard()) {
+                events.transcript(call, CallEvent.AGENT, reply.text());
+            }
+            tokens.finish();
             if (reply.handoff()) {
                 handoff(reply.handoffReason() == null || reply.handoffReason().isBlank()
                         ? "the agent handed the call over" : reply.handoffReason());
             }
         }
 
-        /** Streams {@code text} as tokens until its last, unless it is cancelled or the call ends. */
-        private void stream(String text, AtomicBoolean cancelled) {
-            List<String> tokens = tokens(text);
-            for (int i = 0; i < tokens.size(); i++) {
+        /**
+         * A reply's text as {@code text} tokens while it streams in: whole words, each with the whitespace after it;
+         * the last word waits for the end, which sends it {@code last}. Nothing more is sent once the reply is
+         * cancelled or the call ends.
+         */
+        private final class Tokens {
+
+            private final AtomicBoolean cancelled;
+            private final StringBuilder pending = new StringBuilder();
+            private boolean sent;
+
+            Tokens(AtomicBoolean cancelled) {
+                this.cancelled = cancelled;
+            }
+
+            void append(String delta) {
+                pending.append(delta);
+                int end = lastWordStart();
+                if (end > 0) {
+                    for (String token : tokens(pending.substring(0, end))) {
+                        send(token, false);
+                    }
+                    pending.delete(0, end);
+                }
+            }
+
+            void finish() {
+                // append keeps the last word back, so a reply that said anything ends with a word sent last
+                if (!pending.toString().isBlank()) {
+                    send(pending.toString().stripTrailing(), true);
+                }
+                pending.setLength(0);
+            }
+
+            /** Whether the caller hears any of the reply: tokens went out, or will at the end. */
+            boolean heard() {
+                return sent || !cancelled.get() && !ended.get() && !pending.toString().isBlank();
+            }
+
+            /** Where the last word of the text so far starts (0: no whole word before it). */
+            private int lastWordStart() {
+                int end = pending.length();
+                while (end > 0 && Character.isWhitespace(pending.charAt(end - 1))) {
+                    end--;
+                }
+                while (end > 0 && !Character.isWhitespace(pending.charAt(end - 1))) {
+                    end--;
+                }
+                return end;
+            }
+
+            private void send(String token, boolean last) {
                 if (cancelled.get() || ended.get()) {
                     return;
                 }
-                boolean last = i == tokens.size() - 1;
-                send(PayloadJson.mapper().createObjectNode().put("type", "text").put("token", tokens.get(i))
+                Relay.this.send(PayloadJson.mapper().createObjectNode().put("type", "text").put("token", token)
                         .put("last", last));
+                sent = true;
                 Duration interval = tokenInterval;
                 if (!last && !interval.isZero() && !interval.isNegative()) {
                     try {
                         Thread.sleep(interval.toMillis());
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        return;
+                        cancelled.set(true);
                     }
                 }
             }

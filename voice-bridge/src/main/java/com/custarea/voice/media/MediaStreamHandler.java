@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 import com.custarea.schemas.CallEvent;
 import com.custarea.schemas.PayloadJson;
@@ -41,14 +41,13 @@ import org.springframework.web.socket.WebSocketSession;
 
 /**
  * The legacy mode: Twilio Media Streams in, our speech engine and the AI agent in the middle, synthesized μ-law frames
- * and marks back, with barge-in when the caller talks over the bot.
+ * and marks back. The agent's reply is spoken sentence by sentence as it streams in; when the caller talks over the
+ * bot (barge-in), what it was saying is cleared and the rest of the reply is not spoken.
  */
 @Component
 public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.LegacyCall> {
 
     private static final Logger LOG = LoggerFactory.getLogger(MediaStreamHandler.class);
-    // a sentence ends at . ! ? or … followed by space: the bot starts speaking after the first, not the last
-    private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?…])\\s+");
 
     private final CallSessions callSessions;
     private final CallEventPublisher events;
@@ -105,7 +104,11 @@ public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.Leg
 
     @Override
     protected void onClosed(CallSession call, LegacyCall stream, CloseStatus status) {
-        if (stream != null && streams.remove(stream)) {
+        if (stream == null) {
+            // closed before its state was made: the claimed session must still end, or it counts against the
+            // tenant's limit for ever
+            callSessions.end(call, closeReason(status));
+        } else if (streams.remove(stream)) {
             // a no-op after stop or a handoff: the call is already over
             stream.finish("socket_lost", false);
         }
@@ -119,10 +122,7 @@ public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.Leg
 
     /** The sentences of {@code text}, each spoken as soon as it is synthesized. */
     static List<String> sentences(String text) {
-        if (text == null || text.isBlank()) {
-            return List.of();
-        }
-        return Arrays.stream(SENTENCE_END.split(text.strip())).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return SentenceStream.of(text);
     }
 
     @PreDestroy
@@ -152,6 +152,8 @@ public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.Leg
         private final Set<String> marksOutstanding = new HashSet<>();
         private int marks;
         private boolean handoffPending;
+        /** The agent's reply being streamed, if any. */
+        private Reply replying;
 
         LegacyCall(CallSession call, WebSocketSession out) {
             this.call = call;
@@ -184,7 +186,7 @@ public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.Leg
             String greeting = call.line().greeting();
             if (greeting != null && !greeting.isBlank()) {
                 events.transcript(call, CallEvent.AGENT, greeting);
-                speak(greeting, false);
+                speak(sentences(greeting), false);
             }
         }
 
@@ -201,8 +203,13 @@ public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.Leg
         public void onSpeechStarted() {
             boolean handoffDue;
             synchronized (this) {
-                if (over || !isTalking()) {
+                // between two sentences of a reply still streaming, the bot is talking too
+                boolean midReply = replying != null && replying.spoke && !replying.cancelled;
+                if (over || !isTalking() && !midReply) {
                     return;
+                }
+                if (replying != null) {
+                    replying.cancelled = true;
                 }
                 if (current != null && current.synthesis != null) {
                     current.synthesis.cancel();
@@ -232,31 +239,61 @@ public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.Leg
             }
         }
 
+        /**
+         * One turn of the agent: each sentence of its reply is queued as soon as it has streamed in, unless the
+         * caller talked over the reply; the reply is still read to its end, for its hand-off and its tool calls.
+         */
         private void answer(String utterance) {
+            Reply reply = new Reply();
+            synchronized (this) {
+                replying = reply;
+            }
             try {
-                AgentReply reply = agent.reply(call, utterance);
+                SentenceStream sentences = new SentenceStream();
+                AgentReply answer = agent.reply(call, utterance, delta -> say(reply, sentences.append(delta)));
+                say(reply, sentences.finish());
                 if (over) {
                     return;
                 }
-                String text = reply.text() == null ? "" : reply.text().strip();
-                if (!text.isEmpty()) {
-                    events.transcript(call, CallEvent.AGENT, text);
+                for (AgentClient.ToolCall tool : answer.toolCalls()) {
+                    events.toolCall(call, tool.name(), tool.arguments());
                 }
-                speak(text, reply.handoff());
+                if (reply.spoke) {
+                    events.transcript(call, CallEvent.AGENT, answer.text());
+                }
+                speak(List.of(), answer.handoff());
             } catch (RuntimeException e) {
                 // caught here, or the turns chained after this one would never run
                 LOG.error("The agent's turn failed on call {}", call.callId(), e);
+            } finally {
+                synchronized (this) {
+                    if (replying == reply) {
+                        replying = null;
+                    }
+                }
             }
         }
 
-        /** Queues {@code text}'s sentences; with {@code handoffAfter} the call ends once they have played. */
-        private void speak(String text, boolean handoffAfter) {
+        /** Queues sentences of the reply, unless the caller talked over it. */
+        private synchronized void say(Reply reply, List<String> sentences) {
+            if (over || sentences.isEmpty() || reply.cancelled) {
+                return;
+            }
+            reply.spoke = true;
+            pending.addAll(sentences);
+            if (current == null) {
+                nextSentence();
+            }
+        }
+
+        /** Queues {@code sentences}; with {@code handoffAfter} the call ends once they have played. */
+        private void speak(Collection<String> sentences, boolean handoffAfter) {
             boolean handoffDue;
             synchronized (this) {
                 if (over) {
                     return;
                 }
-                pending.addAll(sentences(text));
+                pending.addAll(sentences);
                 handoffPending |= handoffAfter;
                 if (current == null) {
                     nextSentence();
@@ -392,6 +429,14 @@ public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.Leg
                 // the decorator closes a socket that cannot keep up; the close ends the call
                 LOG.debug("Could not send to the media stream of call {}", call.callId(), e);
             }
+        }
+
+        /** A reply of the agent's streaming in: whether any of it was spoken, and whether the caller cut it off. */
+        private static final class Reply {
+
+            // guarded by the LegacyCall's lock
+            private boolean spoke;
+            private boolean cancelled;
         }
 
         /** A sentence being synthesized, cut into Twilio's 20 ms frames as its audio arrives. */

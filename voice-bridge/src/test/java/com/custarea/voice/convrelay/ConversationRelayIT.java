@@ -23,13 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The convrelay mode end to end, with integration-app's echo agent: scripted prompts get the agent's reply streamed
- * back word by word, an interrupt stops the reply being streamed, pressing 0 hands the call over with {@code end},
- * and the call's transcript goes to calls.events in order.
+ * The convrelay mode end to end, with integration-app's echo agent: the line's greeting, then scripted prompts get
+ * the agent's reply streamed back word by word, an interrupt stops the reply being streamed, pressing 0 hands the call
+ * over with {@code end}, and the call's transcript goes to calls.events in order.
  */
 class ConversationRelayIT extends VoiceBridgeIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String GREETING = "Hello, this is the parcel desk. How can I help?";
 
     @Autowired
     ConversationRelayHandler relay;
@@ -46,19 +47,17 @@ class ConversationRelayIT extends VoiceBridgeIntegrationTest {
 
     @Test
     void streamsTheAgentsRepliesStopsOnInterruptAndHandsOverOnZero() {
-        VoiceLine line = newLine(CallMode.CONVRELAY);
+        VoiceLine line = newLine(CallMode.CONVRELAY, true, GREETING);
         var call = call(line);
         assertThat(call.twiml()).contains("<ConversationRelay");
         FakeConversationRelay twilio = new FakeConversationRelay();
         connect(call, twilio.listener);
         twilio.setup(call.callSid(), line.accountSid(), call.from(), line.phoneNumber());
         List<String> expected = new ArrayList<>(List.of("started"));
-        String greeting = line.greeting();
-        if (greeting != null && !greeting.isBlank()) {
-            await().atMost(WAIT).until(() -> twilio.replyEnded(0));
-            assertThat(FakeConversationRelay.join(twilio.tokensFrom(0))).isEqualTo(greeting.strip());
-            expected.add("transcript agent: " + greeting.strip());
-        }
+        // the line's greeting first
+        await().atMost(WAIT).until(() -> twilio.replyEnded(0));
+        assertThat(FakeConversationRelay.join(twilio.tokensFrom(0))).isEqualTo(GREETING);
+        expected.add("transcript agent: " + GREETING);
 
         // a prompt: the agent's reply as tokens, the last one last
         int first = twilio.tokenCount();

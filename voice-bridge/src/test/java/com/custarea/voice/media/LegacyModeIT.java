@@ -14,21 +14,21 @@ import java.util.concurrent.TimeUnit;
 import com.custarea.schemas.CallEvent;
 import com.custarea.schemas.PayloadJson;
 import com.custarea.voice.calls.CallMode;
-import com.custarea.voice.calls.CallSession;
-import com.custarea.voice.calls.CallSessions;
 import com.custarea.voice.lines.VoiceLine;
 import com.custarea.voice.speech.FakeSpeechEngine;
 import com.custarea.voice.support.VoiceBridgeIntegrationTest;
 import com.custarea.voice.ws.WholeTextListener;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * A legacy-mode call end to end, Twilio played by a fake Media Streams client: the caller's tone is recognized (fake
- * engine), the echo agent answers, its speech comes back as 160-byte frames with marks, talking over the bot clears
- * it, and the transcript reaches calls.events and the customer's conversation in order.
+ * A legacy-mode call end to end, Twilio played by a fake Media Streams client: the line's greeting is spoken first,
+ * the caller's tone is recognized (fake engine), the echo agent's answer streams in and comes back as 160-byte frames
+ * with marks, talking over the bot cancels the sentence being synthesized, clears Twilio's buffer and drops the rest,
+ * and the transcript reaches calls.events and the customer's conversation in order.
  */
 class LegacyModeIT extends VoiceBridgeIntegrationTest {
 
@@ -36,17 +36,20 @@ class LegacyModeIT extends VoiceBridgeIntegrationTest {
     private static final String FIRST = "I need help with my order";
     private static final String LONG = "Please read me the whole policy. Every section of it. All the small print too."
             + " And the appendix.";
+    private static final String GREETING = "Thanks for calling. How can I help?";
 
     @Autowired
     MediaStreamHandler handler;
 
-    @Autowired
-    CallSessions callSessions;
+    @AfterEach
+    void voiceAtFullSpeed() {
+        FakeSpeechEngine.pace(Duration.ZERO);
+    }
 
     @Test
     void speaksInFramesWithMarksStopsWhenInterruptedAndKeepsTheTranscript() throws Exception {
         FakeSpeechEngine.script(FIRST, LONG);
-        VoiceLine line = newLine(CallMode.LEGACY);
+        VoiceLine line = newLine(CallMode.LEGACY, true, GREETING);
         var call = call(line);
         FakeTwilio twilio = new FakeTwilio("MZ" + UUID.randomUUID().toString().replace("-", ""), call.callSid(),
                 line.accountSid());
@@ -54,12 +57,10 @@ class LegacyModeIT extends VoiceBridgeIntegrationTest {
         twilio.connected();
         twilio.start();
 
-        // A greeting, if the line has one, is spoken first: let it play out (echo its marks) so the caller does not
-        // barge in on it.
-        String greeting = callSessions.byCallSid(call.callSid()).map(CallSession::line).map(VoiceLine::greeting)
-                .orElse(null);
-        int greetingMarks = MediaStreamHandler.sentences(greeting).size();
-        await().atMost(PATIENCE).until(() -> twilio.since(0, "mark").size() >= greetingMarks);
+        // The line's greeting is spoken first, a sentence at a time: let it play out (echo its marks) so the caller
+        // does not barge in on it.
+        await().atMost(PATIENCE).until(() -> twilio.since(0, "mark").size() == 2);
+        assertThat(FakeSpeechEngine.spoken()).containsSubsequence("Thanks for calling.", "How can I help?");
         twilio.since(0, "mark").forEach(twilio::echo);
         await().atMost(PATIENCE).until(() -> !handler.isBotTalking(twilio.streamSid));
 
@@ -88,21 +89,29 @@ class LegacyModeIT extends VoiceBridgeIntegrationTest {
         twilio.echo(firstMark);
         await().atMost(PATIENCE).until(() -> !handler.isBotTalking(twilio.streamSid));
 
-        // The caller asks for something long; its audio is sent but not played (no mark echoed) when the caller
-        // talks over it: the bridge clears Twilio's buffer.
+        // The caller asks for something long and talks over its first sentence while it is being synthesized (the
+        // voice paced at 40 ms a frame, 840 ms for that sentence): the synthesis is cancelled, Twilio's buffer is
+        // cleared, and neither that sentence's rest nor the reply's later sentences are sent.
+        FakeSpeechEngine.pace(Duration.ofMillis(40));
+        int cancelledBefore = FakeSpeechEngine.cancelled();
+        int spokenBefore = FakeSpeechEngine.spoken().size();
         int beforeLong = twilio.received.size();
         twilio.say(ToneAudio.tone(600, 300));
         twilio.say(ToneAudio.silence(400));
-        await().atMost(PATIENCE).until(() -> !twilio.since(beforeLong, "mark").isEmpty());
+        await().atMost(PATIENCE).until(() -> !twilio.since(beforeLong, "media").isEmpty());
         assertThat(handler.isBotTalking(twilio.streamSid)).isTrue();
-        int beforeBargeIn = twilio.received.size();
         twilio.say(ToneAudio.tone(200, 300));
-        await().atMost(PATIENCE).until(() -> !twilio.since(beforeBargeIn, "clear").isEmpty());
-        assertThat(twilio.since(beforeBargeIn, "clear").get(0).path("streamSid").asText())
-                .isEqualTo(twilio.streamSid);
+        await().atMost(PATIENCE).until(() -> !twilio.since(beforeLong, "clear").isEmpty());
+        int cleared = twilio.indexOf("clear", beforeLong);
+        assertThat(twilio.received.get(cleared).path("streamSid").asText()).isEqualTo(twilio.streamSid);
+        assertThat(FakeSpeechEngine.cancelled()).as("the sentence being synthesized").isGreaterThan(cancelledBefore);
         await().atMost(PATIENCE).until(() -> !handler.isBotTalking(twilio.streamSid));
-        // after a clear Twilio echoes the marks of the audio it dropped: they change nothing
-        twilio.since(beforeLong, "mark").forEach(twilio::echo);
+        // the reply's second sentence would take 320 ms: wait well past it
+        Thread.sleep(1500);
+        assertThat(twilio.from(cleared + 1)).as("nothing follows the clear").isEmpty();
+        List<String> spoken = FakeSpeechEngine.spoken();
+        assertThat(spoken.subList(spokenBefore, spoken.size())).containsExactly("Echo: Please read me the whole "
+                + "policy.");
         assertThat(handler.isBotTalking(twilio.streamSid)).isFalse();
 
         twilio.stop();
@@ -119,7 +128,8 @@ class LegacyModeIT extends VoiceBridgeIntegrationTest {
         assertThat(ended.endReason()).isEqualTo("completed");
         assertThat(events.stream().filter(event -> CallEvent.TRANSCRIPT.equals(event.type()))
                 .map(event -> event.speaker() + ": " + event.text()))
-                .containsSubsequence(CallEvent.CALLER + ": " + FIRST, CallEvent.AGENT + ": Echo: " + FIRST,
+                .containsSubsequence(CallEvent.AGENT + ": " + GREETING, CallEvent.CALLER + ": " + FIRST,
+                        CallEvent.AGENT + ": Echo: " + FIRST,
                         CallEvent.CALLER + ": " + LONG, CallEvent.AGENT + ": Echo: " + LONG);
 
         // integration-app keeps the call's transcript in the customer's conversation, in order, speakers right
@@ -153,6 +163,16 @@ class LegacyModeIT extends VoiceBridgeIntegrationTest {
         List<JsonNode> from(int index) {
             List<JsonNode> all = List.copyOf(received);
             return all.subList(Math.min(index, all.size()), all.size());
+        }
+
+        /** Where the first {@code event} message from the {@code index}th on is among all received. */
+        int indexOf(String event, int index) {
+            for (int i = index; i < received.size(); i++) {
+                if (event.equals(received.get(i).path("event").asText())) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         /** The {@code event} messages the bridge sent from the {@code index}th message on. */

@@ -1,5 +1,6 @@
 package com.custarea.voice.speech;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
@@ -31,6 +32,7 @@ public class FakeSpeechEngine implements SpeechEngine, AutoCloseable {
     private static final Queue<String> SCRIPT = new ConcurrentLinkedQueue<>();
     private static final List<String> SPOKEN = new CopyOnWriteArrayList<>();
     private static final AtomicInteger CANCELLED = new AtomicInteger();
+    private static volatile Duration pace = Duration.ZERO;
 
     // synthesis delivers its audio from another thread, as a real engine does
     private final ExecutorService voice = Executors.newCachedThreadPool(task -> {
@@ -48,6 +50,14 @@ public class FakeSpeechEngine implements SpeechEngine, AutoCloseable {
     /** The texts synthesized so far, in order. */
     public static List<String> spoken() {
         return List.copyOf(SPOKEN);
+    }
+
+    /**
+     * How long the voice takes per 20 ms frame it delivers (none by default: all at once); tests slow it down to
+     * talk over a sentence while it is being synthesized.
+     */
+    public static void pace(Duration perFrame) {
+        pace = perFrame;
     }
 
     /** How many syntheses were cancelled so far. */
@@ -68,7 +78,7 @@ public class FakeSpeechEngine implements SpeechEngine, AutoCloseable {
         byte[] audio = ToneAudio.toneBytes(words * MS_PER_WORD, TONE_HZ);
         voice.execute(() -> {
             for (int offset = 0; offset < audio.length; offset += MuLaw.FRAME_BYTES) {
-                if (synthesis.cancelled) {
+                if (synthesis.cancelled || !pause()) {
                     return;
                 }
                 listener.onAudio(Arrays.copyOfRange(audio, offset, Math.min(audio.length,
@@ -79,6 +89,21 @@ public class FakeSpeechEngine implements SpeechEngine, AutoCloseable {
             }
         });
         return synthesis;
+    }
+
+    /** Waits the pace; false when interrupted. */
+    private static boolean pause() {
+        Duration perFrame = pace;
+        if (perFrame.isZero()) {
+            return true;
+        }
+        try {
+            Thread.sleep(perFrame.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     @Override

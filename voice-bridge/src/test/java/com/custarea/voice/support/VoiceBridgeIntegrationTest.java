@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,11 @@ public abstract class VoiceBridgeIntegrationTest {
 
     /** {@link #newLine(CallMode)} with the channel's AI agent switch as given. */
     protected VoiceLine newLine(CallMode mode, boolean aiAgentEnabled) {
+        return newLine(mode, aiAgentEnabled, null);
+    }
+
+    /** {@link #newLine(CallMode, boolean)} with the greeting the line speaks first (null: none). */
+    protected VoiceLine newLine(CallMode mode, boolean aiAgentEnabled, String greeting) {
         String email = "voice-" + UUID.randomUUID() + "@tenant.example";
         JsonNode registered = APP.post("/api/auth/register", null, Map.of("tenantName", "Voice " + email,
                 "name", "Admin", "email", email, "password", "correct horse battery"));
@@ -113,13 +119,16 @@ public abstract class VoiceBridgeIntegrationTest {
         String accountSid = "AC" + hex(16);
         String authToken = hex(16);
         String transferNumber = randomNumber();
-        Map<String, Object> settings = Map.of("phoneNumber", number, "accountSid", accountSid,
-                "mode", mode.wireName(), "language", "en-US", "transferNumber", transferNumber);
+        Map<String, Object> settings = new HashMap<>(Map.of("phoneNumber", number, "accountSid", accountSid,
+                "mode", mode.wireName(), "language", "en-US", "transferNumber", transferNumber));
+        if (greeting != null) {
+            settings.put("greeting", greeting);
+        }
         JsonNode channel = APP.post("/api/channels", admin.token(), Map.of("type", "voice", "name", "Phone",
                 "settings", settings, "secret", authToken, "aiAgentEnabled", aiAgentEnabled));
         ADMINS.put(number, admin);
         return new VoiceLine(admin.tenantId(), UUID.fromString(channel.path("channel").path("id").asText()), number,
-                mode, accountSid, authToken, null, null, "en-US", null, transferNumber);
+                mode, accountSid, authToken, null, greeting, "en-US", null, transferNumber);
     }
 
     /** A new AI agent of the line's tenant answering on the line: the offline model, these instructions and tools. */

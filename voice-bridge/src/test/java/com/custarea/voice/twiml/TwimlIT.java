@@ -14,6 +14,8 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -28,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Twilio's voice webhooks and socket upgrades: only signed ones get through, a session opens once, the TwiML names
- * the line's mode, a tenant at its limit of calls hears that the lines are busy, and Twilio's status callback ends a
- * call.
+ * the line's mode, a tenant at its limit of calls hears that the lines are busy (until a call ends: its socket lost, or
+ * Twilio's status), and Twilio's status callback ends a call.
  */
 class TwimlIT extends VoiceBridgeIntegrationTest {
 
@@ -118,6 +120,46 @@ class TwimlIT extends VoiceBridgeIntegrationTest {
                     assertThat(event.endReason()).isEqualTo("busy");
                     assertThat(event.direction()).isEqualTo("outbound");
                 }));
+    }
+
+    @Test
+    void aTenantsPlaceIsFreedWhenASocketIsLostOrTwilioEndsTheCall() {
+        VoiceLine line = newLine(CallMode.LEGACY);
+        List<TwilioCall> calls = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            calls.add(call(line));
+        }
+        assertThat(busy(line)).as("at its limit").isTrue();
+
+        // a socket lost without a close frame ends its call, and the tenant may take another
+        WebSocket lost = connect(calls.get(0), new WebSocket.Listener() { });
+        lost.abort();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(callEvents(calls.get(0).callId()))
+                .filteredOn(event -> CallEvent.ENDED.equals(event.type())).singleElement()
+                .extracting(CallEvent::endReason).isEqualTo("socket_lost"));
+        assertThat(call(line).twiml()).contains("<Connect ");
+        assertThat(busy(line)).as("at its limit again").isTrue();
+
+        // so does a call Twilio reports over
+        TwilioCall over = calls.get(1);
+        Map<String, String> status = new TreeMap<>(Map.of("CallSid", over.callSid(), "AccountSid",
+                line.accountSid(), "From", over.from(), "To", line.phoneNumber(), "Direction", "inbound",
+                "CallStatus", "completed"));
+        assertThat(postForm("/twiml/status", status, line.authToken()).statusCode()).isEqualTo(204);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(callEvents(over.callId()))
+                .filteredOn(event -> CallEvent.ENDED.equals(event.type())).singleElement()
+                .extracting(CallEvent::endReason).isEqualTo("completed"));
+        assertThat(call(line).twiml()).contains("<Connect ");
+    }
+
+    /** Whether a new call to {@code line} hears that the lines are busy. */
+    private boolean busy(VoiceLine line) {
+        Map<String, String> params = new TreeMap<>(Map.of("CallSid", "CA" + UUID.randomUUID().toString()
+                .replace("-", ""), "AccountSid", line.accountSid(), "From", randomNumber(), "To",
+                line.phoneNumber(), "Direction", "inbound"));
+        HttpResponse<String> answer = postForm("/twiml/voice", params, line.authToken());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        return answer.body().contains("busy") && !answer.body().contains("<Connect");
     }
 
     @Test

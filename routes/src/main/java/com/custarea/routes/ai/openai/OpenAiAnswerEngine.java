@@ -11,6 +11,7 @@ import com.custarea.routes.ai.AgentAnswer;
 import com.custarea.routes.ai.AgentTools;
 import com.custarea.routes.ai.AiAgents;
 import com.custarea.routes.ai.AiBudgets;
+import com.custarea.routes.ai.AnswerListener;
 import com.custarea.routes.ai.BusinessHours;
 import com.custarea.routes.ai.AnswerEngine;
 import com.custarea.routes.ai.ConversationTurns;
@@ -19,6 +20,7 @@ import com.custarea.routes.ai.kb.KnowledgeIndex;
 import com.custarea.routes.ai.kb.KnowledgeSearch;
 import com.custarea.routes.support.OutgoingRecord;
 import com.custarea.routes.support.PersonalData;
+import com.custarea.routes.support.TextLimits;
 import com.custarea.routes.support.TransientFailure;
 import com.custarea.schemas.AiRequest;
 import com.custarea.schemas.PayloadJson;
@@ -48,9 +50,10 @@ import org.springframework.stereotype.Component;
 /**
  * The answer engine with an OpenAI chat model: the agent's instructions and the best passages of its knowledge base
  * as the system message, the conversation's recent turns within a token budget, and the agent's enabled tools as
- * functions. Replies are streamed and accumulated; tool calls run through {@link AgentTools} and their results go
- * back to the model, a few rounds at most. A timeout or a refusal by the API hands the conversation to the team;
- * 429 and 5xx are retried by the SDK (honouring Retry-After), then by the stage.
+ * functions. Replies are streamed (their text told to the listener as it comes, for the phone) and accumulated;
+ * tool calls run through {@link AgentTools} and their results go back to the model, a few rounds at most. A timeout
+ * or a refusal by the API hands the conversation to the team; 429 and 5xx are retried by the SDK (honouring
+ * Retry-After), then by the stage.
  */
 @Component
 public class OpenAiAnswerEngine implements AnswerEngine {
@@ -58,6 +61,8 @@ public class OpenAiAnswerEngine implements AnswerEngine {
     static final String ENGINE = "openai";
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiAnswerEngine.class);
     private static final int PASSAGES = 4;
+    /** How much of a tool's result the listener hears (a knowledge search returns whole passages). */
+    private static final int OUTCOME_CHARS = 300;
 
     private final OpenAiChat chat;
     private final KnowledgeSearch search;
@@ -76,6 +81,11 @@ public class OpenAiAnswerEngine implements AnswerEngine {
 
     @Override
     public AgentAnswer answer(AiRequest request, Optional<AiAgents.AiAgent> found) {
+        return answer(request, found, AnswerListener.NONE);
+    }
+
+    @Override
+    public AgentAnswer answer(AiRequest request, Optional<AiAgents.AiAgent> found, AnswerListener listener) {
         if (request.text() == null || request.text().isBlank() || found.isEmpty()) {
             return AgentAnswer.silent();
         }
@@ -120,9 +130,11 @@ public class OpenAiAnswerEngine implements AnswerEngine {
         List<String> notes = new ArrayList<>();
         List<OutgoingRecord> records = new ArrayList<>();
         String handoffReason = null;
+        RoundsApart told = new RoundsApart(listener);
         try {
             for (int round = 0; round <= chat.maxToolRounds(); round++) {
-                ChatCompletion completion = complete(client, params.build());
+                told.nextRound();
+                ChatCompletion completion = complete(client, params.build(), told);
                 budgets.record(request.tenantId(), completion.usage().map(usage -> usage.totalTokens()).orElse(0L));
                 ChatCompletionMessage message = completion.choices().get(0).message();
                 List<ChatCompletionMessageToolCall> calls = message.toolCalls().orElse(List.of());
@@ -140,8 +152,11 @@ public class OpenAiAnswerEngine implements AnswerEngine {
                     if (!call.isFunction()) {
                         continue;
                     }
-                    AgentTools.Outcome outcome = tools.call(session, call.asFunction().function().name(),
-                            call.asFunction().function().arguments());
+                    String name = call.asFunction().function().name();
+                    String arguments = call.asFunction().function().arguments();
+                    AgentTools.Outcome outcome = tools.call(session, name, arguments);
+                    told.toolCalled(name, arguments, outcome.note() != null ? outcome.note()
+                            : TextLimits.truncate(outcome.result(), OUTCOME_CHARS));
                     params.addMessage(ChatCompletionToolMessageParam.builder().toolCallId(call.asFunction().id())
                             .content(outcome.result()).build());
                     if (outcome.note() != null) {
@@ -169,13 +184,50 @@ public class OpenAiAnswerEngine implements AnswerEngine {
         }
     }
 
-    /** One streamed completion, accumulated into the whole message. */
-    private static ChatCompletion complete(OpenAIClient client, ChatCompletionCreateParams params) {
+    /** One streamed completion, its text told to {@code listener} chunk by chunk, accumulated into the message. */
+    private static ChatCompletion complete(OpenAIClient client, ChatCompletionCreateParams params,
+                                           AnswerListener listener) {
         ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
         try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
-            stream.stream().forEach(accumulator::accumulate);
+            stream.stream().forEach(chunk -> {
+                accumulator.accumulate(chunk);
+                for (ChatCompletionChunk.Choice choice : chunk.choices()) {
+                    choice.delta().content().filter(text -> !text.isEmpty()).ifPresent(listener::delta);
+                }
+            });
         }
         return accumulator.chatCompletion();
+    }
+
+    /**
+     * The listener, told each round's text on a line of its own: a model that says something before calling a tool
+     * and then answers must not run the two texts together.
+     */
+    private static final class RoundsApart implements AnswerListener {
+
+        private final AnswerListener listener;
+        private boolean told;
+        private boolean roundStarting;
+
+        RoundsApart(AnswerListener listener) {
+            this.listener = listener;
+        }
+
+        void nextRound() {
+            roundStarting = true;
+        }
+
+        @Override
+        public void delta(String text) {
+            listener.delta(told && roundStarting ? "\n" + text : text);
+            told = true;
+            roundStarting = false;
+        }
+
+        @Override
+        public void toolCalled(String tool, String arguments, String outcome) {
+            listener.toolCalled(tool, arguments, outcome);
+        }
     }
 
     private static String systemPrompt(AiAgents.AiAgent agent, List<KnowledgeIndex.Hit> passages) {
