@@ -66,7 +66,11 @@ public record InboundMessage(
     /** The text the AI agent answers: without quoted history when the channel told it apart. */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public String textForAgent() {
-        String reply = metadata.get(REPLY_TEXT);
-        return reply == null || reply.isBlank() ? text : reply;
+        return textForAgent(text, metadata.get(REPLY_TEXT));
+    }
+
+    /** The text the AI agent answers of a message with this text and this {@link #REPLY_TEXT}, which may be null. */
+    public static String textForAgent(String text, String replyText) {
+        return replyText == null || replyText.isBlank() ? text : replyText;
     }
 }

@@ -285,6 +285,8 @@ class WorkflowIT extends DashboardIntegrationTest {
         String requestId = PayloadJson.tree(requests.get(0).value()).get("eventId").asText();
         assertThat(requests).extracting(record -> PayloadJson.tree(record.value()).get("eventId").asText())
                 .containsOnly(requestId);
+        assertThat(requests).extracting(record -> PayloadJson.tree(record.value()).get("text").asText())
+                .containsOnly("the robot again please");
 
         // back to the agent while it was on: the agent answers as it would have, once
         send(channel, "h-5", "vip", "Very Important", "robot, are you there?");
@@ -356,6 +358,27 @@ class WorkflowIT extends DashboardIntegrationTest {
         }
         assertThat(api.get("/api/workflows/" + id, admin.accessToken()).json().get("name").asText())
                 .isEqualTo("Label 2");
+
+        // what a form client sends: every trigger's settings, blank where they do not apply; they count as absent
+        JsonClient.Answer blank = api.post("/api/workflows", admin.accessToken(), """
+                {"name": "Blank settings",
+                 "trigger": {"type": "message_received", "keywords": [], "minutes": null, "channels": null},
+                 "actions": [{"type": "add_label", "label": "a"}]}
+                """);
+        assertThat(blank.status()).as(blank.raw().body()).isEqualTo(201);
+        assertThat(blank.json().get("definition").get("trigger")).as("stored without them")
+                .isEqualTo(PayloadJson.tree("{\"type\": \"message_received\"}"));
+        // the trigger a setting is for still needs it
+        for (String needy : List.of("{\"type\": \"keyword_matched\", \"keywords\": []}",
+                "{\"type\": \"keyword_matched\", \"keywords\": null}",
+                "{\"type\": \"no_reply\", \"minutes\": null}")) {
+            JsonClient.Answer refused = api.post("/api/workflows", admin.accessToken(),
+                    "{\"name\": \"x\", \"trigger\": " + needy
+                            + ", \"actions\": [{\"type\": \"add_label\", \"label\": \"a\"}]}");
+            assertThat(refused.status()).as(needy + ": " + refused.raw().body()).isEqualTo(400);
+            assertThat(refused.json().get("errors")).as(refused.raw().body()).anySatisfy(error ->
+                    assertThat(error.get("pointer").asText()).startsWith("/trigger"));
+        }
     }
 
     @Test

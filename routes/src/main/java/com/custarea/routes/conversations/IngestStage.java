@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import com.custarea.routes.ai.AnswerRequests;
 import com.custarea.routes.channels.ChannelRegistry;
 import com.custarea.routes.channels.ChannelSettings;
 import com.custarea.routes.contacts.ContactRequest;
@@ -20,7 +21,6 @@ import com.custarea.routes.support.DeadLetters;
 import com.custarea.routes.support.DeterministicIds;
 import com.custarea.routes.support.OutgoingRecord;
 import com.custarea.routes.support.StageRecord;
-import com.custarea.schemas.AiRequest;
 import com.custarea.schemas.ContactIdentifier;
 import com.custarea.schemas.ConversationEvent;
 import com.custarea.schemas.ConversationEventType;
@@ -169,10 +169,8 @@ public class IngestStage implements BatchStage<InboundMessage> {
                 MessageStatus.RECEIVED, preview(message.text()))));
         // an auto-reply answered by the agent could start a loop of machines answering each other
         if (channel.aiAgentEnabled() && !message.automated()) {
-            output.add(OutgoingRecord.of(Topics.AI_REQUESTS, new AiRequest(
-                    DeterministicIds.of("ai.request", stored.id()), message.tenantId(), now,
-                    AiRequest.SCHEMA_VERSION, message.correlationId(), stored.conversationId(), stored.id(),
-                    contactId, message.channel(), message.channelId(), message.textForAgent())));
+            output.add(OutgoingRecord.of(Topics.AI_REQUESTS, AnswerRequests.forArrived(message, stored.id(),
+                    stored.conversationId(), contactId, now)));
         }
         return output;
     }

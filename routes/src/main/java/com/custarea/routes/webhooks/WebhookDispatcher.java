@@ -7,18 +7,23 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import com.custarea.routes.api.ApiChannelHeaders;
 import com.custarea.routes.support.HmacSignatures;
 import com.custarea.routes.support.ProviderCallErrorHandling;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
@@ -26,13 +31,15 @@ import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
-import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -43,13 +50,22 @@ import org.springframework.stereotype.Component;
  * subscription's secret, with the delivery id), 2xx accepted, anything else retried with exponential backoff and
  * jitter (a longer Retry-After wins) until the last attempt, after which the delivery is dead until replayed.
  * Connections go only to addresses the URL policy passed, and redirects are not followed, since a redirect could
- * lead to an address the policy refuses.
+ * lead to an address the policy refuses. Each attempt has a hard deadline, and the claim on a batch outlasts it.
  */
 @Component
 public class WebhookDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
     private static final int MAX_ERROR_LENGTH = 500;
+    /**
+     * How many of a host's addresses one attempt tries to connect to: each may take the whole connect timeout, so
+     * a host with many dead addresses would otherwise stretch the attempt without bound.
+     */
+    static final int MAX_ADDRESSES_TRIED = 2;
+    /** The retry schedule when the configuration names none: 30 s, doubling, at most an hour apart, 12 attempts. */
+    static final String DEFAULT_INITIAL_DELAY = "30s";
+    static final String DEFAULT_MAX_DELAY = "1h";
+    static final int DEFAULT_MAX_ATTEMPTS = 12;
 
     private final WebhookDeliveries deliveries;
     private final WebhookSubscriptions subscriptions;
@@ -57,7 +73,9 @@ public class WebhookDispatcher {
     private final MeterRegistry meters;
     private final CloseableHttpClient http;
     private final ExecutorService sending;
+    private final ScheduledExecutorService deadlines;
     private final int batchSize;
+    private final Duration attemptDeadline;
     private final Duration lease;
     private final Duration initialDelay;
     private final Duration maxDelay;
@@ -68,16 +86,24 @@ public class WebhookDispatcher {
                              @Value("${custarea.webhooks.batch-size:32}") int batchSize,
                              @Value("${custarea.webhooks.connect-timeout:5s}") Duration connectTimeout,
                              @Value("${custarea.webhooks.request-timeout:10s}") Duration requestTimeout,
-                             @Value("${custarea.webhooks.retry.initial-delay:30s}") Duration initialDelay,
-                             @Value("${custarea.webhooks.retry.max-delay:1h}") Duration maxDelay,
-                             @Value("${custarea.webhooks.retry.max-attempts:12}") int maxAttempts) {
+                             @Value("${custarea.webhooks.retry.initial-delay:" + DEFAULT_INITIAL_DELAY + "}")
+                             Duration initialDelay,
+                             @Value("${custarea.webhooks.retry.max-delay:" + DEFAULT_MAX_DELAY + "}")
+                             Duration maxDelay,
+                             @Value("${custarea.webhooks.retry.max-attempts:" + DEFAULT_MAX_ATTEMPTS + "}")
+                             int maxAttempts) {
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
         this.policy = policy;
         this.meters = meters;
         this.batchSize = batchSize;
-        // a claim outlives every attempt of its batch, so no other instance sends the same delivery meanwhile
-        this.lease = connectTimeout.plus(requestTimeout).multipliedBy(2);
+        // the read timeout bounds each read only: a receiver answering a byte at a time, or many addresses to
+        // connect to, would hold an attempt without end, so the attempt is cut off at this deadline
+        this.attemptDeadline = attemptDeadline(connectTimeout, requestTimeout);
+        // the batch's attempts run side by side, so a claim twice the deadline outlasts all of them, with room
+        // for what the deadline does not cut (the DNS lookups, a connect it came in the middle of, the recording):
+        // no other instance claims a delivery and sends it again while its attempt still runs
+        this.lease = this.attemptDeadline.multipliedBy(2);
         this.initialDelay = initialDelay;
         this.maxDelay = maxDelay;
         this.maxAttempts = maxAttempts;
@@ -87,6 +113,21 @@ public class WebhookDispatcher {
             thread.setDaemon(true);
             return thread;
         });
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "webhook-deadline");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** The longest one attempt may take: connecting to each address it tries, then the answer's status line. */
+    static Duration attemptDeadline(Duration connectTimeout, Duration requestTimeout) {
+        return connectTimeout.multipliedBy(MAX_ADDRESSES_TRIED).plus(requestTimeout);
+    }
+
+    /** How long a claimed batch is kept from other instances. */
+    Duration lease() {
+        return lease;
     }
 
     /**
@@ -99,7 +140,9 @@ public class WebhookDispatcher {
         DnsResolver checkedResolver = new DnsResolver() {
             @Override
             public InetAddress[] resolve(String host) throws UnknownHostException {
-                return policy.addressesFor(host);
+                InetAddress[] addresses = policy.addressesFor(host);
+                return addresses.length <= MAX_ADDRESSES_TRIED ? addresses
+                        : Arrays.copyOf(addresses, MAX_ADDRESSES_TRIED);
             }
 
             @Override
@@ -140,6 +183,7 @@ public class WebhookDispatcher {
     @PreDestroy
     void stopSending() throws IOException {
         sending.shutdown();
+        deadlines.shutdownNow();
         http.close();
     }
 
@@ -169,9 +213,7 @@ public class WebhookDispatcher {
         long started = System.nanoTime();
         Reply reply;
         try {
-            reply = http.execute(request, response -> new Reply(response.getCode(),
-                    Optional.ofNullable(response.getFirstHeader("Retry-After")).map(Header::getValue)
-                            .flatMap(ProviderCallErrorHandling::parseRetryAfter)));
+            reply = post(request);
         } catch (WebhookUrlPolicy.RefusedAddressException e) {
             // the name was pointed at a refused address after the check above: nothing was sent
             record(delivery, attempt, null, "refused: the URL " + e.getMessage(), latencySince(started),
@@ -190,12 +232,53 @@ public class WebhookDispatcher {
         }
     }
 
+    /**
+     * Posts the request and reads what the answer's head says (its status, Retry-After) within the attempt's
+     * deadline, then drops the connection without reading the body: a receiver that sends its body slowly, or
+     * without end, holds nothing. At the deadline the request is cancelled, which closes its socket.
+     *
+     * @throws AttemptDeadlineException when the deadline cut the attempt off
+     */
+    Reply post(HttpPost request) throws IOException {
+        long deadline = System.nanoTime() + attemptDeadline.toNanos();
+        ScheduledFuture<?> cutOff = deadlines.schedule(request::cancel, attemptDeadline.toNanos(),
+                TimeUnit.NANOSECONDS);
+        try {
+            ClassicHttpResponse response = http.executeOpen(null, request, null);
+            try {
+                return new Reply(response.getCode(), Optional.ofNullable(response.getFirstHeader("Retry-After"))
+                        .map(Header::getValue).flatMap(ProviderCallErrorHandling::parseRetryAfter));
+            } finally {
+                // IMMEDIATE: a graceful close would read the rest of the body to keep the connection
+                CloseableHttpResponse.adapt(response).close(CloseMode.IMMEDIATE);
+            }
+        } catch (WebhookUrlPolicy.RefusedAddressException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            if (System.nanoTime() - deadline >= 0) {
+                throw new AttemptDeadlineException(attemptDeadline, e);
+            }
+            throw e;
+        } finally {
+            cutOff.cancel(false);
+        }
+    }
+
+    /** An attempt the deadline cut off before the receiver's answer came. */
+    static final class AttemptDeadlineException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        AttemptDeadlineException(Duration deadline, Throwable cause) {
+            super("no answer within " + deadline.toMillis() + " ms", cause);
+        }
+    }
+
     private static long latencySince(long startedNanos) {
         return Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();
     }
 
     /** What a receiver answered: its status, and how long it asked us to wait. */
-    private record Reply(int statusCode, Optional<Duration> retryAfter) {
+    record Reply(int statusCode, Optional<Duration> retryAfter) {
     }
 
     private void retryOrGiveUp(WebhookDeliveries.DueDelivery delivery, int attempt, Integer statusCode, String error,

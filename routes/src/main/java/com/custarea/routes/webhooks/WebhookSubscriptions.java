@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.custarea.routes.support.AfterCommit;
 import com.custarea.routes.support.Problem;
 import com.custarea.routes.support.ProblemException;
 import com.custarea.routes.support.SecretCipher;
@@ -23,6 +24,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Tenants' webhook subscriptions: saved only for URLs the {@link WebhookUrlPolicy} allows, with a generated signing
@@ -37,11 +39,14 @@ public class WebhookSubscriptions {
     private final NamedParameterJdbcTemplate jdbc;
     private final SecretCipher cipher;
     private final WebhookUrlPolicy policy;
+    private final WebhookSubscriptionUsers users;
     private final Cache<UUID, List<Target>> targets;
 
     public WebhookSubscriptions(NamedParameterJdbcTemplate jdbc, SecretCipher cipher, WebhookUrlPolicy policy,
+                                WebhookSubscriptionUsers users,
                                 @Value("${custarea.channels.cache-ttl:30s}") Duration cacheTtl) {
         this.jdbc = jdbc;
+        this.users = users;
         this.cipher = cipher;
         this.policy = policy;
         this.targets = Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(cacheTtl).build();
@@ -98,24 +103,39 @@ public class WebhookSubscriptions {
         return updated == 0 ? Optional.empty() : find(tenantId, id);
     }
 
+    /**
+     * Deletes a subscription and its delivery log, unless something still sends to it (409). The row is locked
+     * first: a workflow being saved with it (which locks it, {@link #lockForUse}) is either committed before the
+     * check here sees it, or waits and then finds the subscription gone.
+     */
+    @Transactional
     public boolean delete(UUID tenantId, UUID id) {
+        if (jdbc.queryForList("""
+                SELECT id FROM webhook_subscriptions WHERE id = :id AND tenant_id = :tenantId FOR UPDATE
+                """, Map.of("id", id, "tenantId", tenantId), UUID.class).isEmpty()) {
+            return false;
+        }
         // a workflow's send_webhook action would fail at every run: the workflow has to let go of it first
-        List<String> users = jdbc.queryForList("""
-                SELECT w.name FROM workflows w
-                WHERE w.tenant_id = :tenantId AND EXISTS (
-                    SELECT 1 FROM jsonb_array_elements(w.definition -> 'actions') action
-                    WHERE lower(action ->> 'subscriptionId') = :id)
-                ORDER BY w.name
-                """, Map.of("tenantId", tenantId, "id", id.toString()), String.class);
+        List<String> users = this.users.namesUsing(tenantId, id);
         if (!users.isEmpty()) {
             throw ProblemException.conflict("The subscription is used by the send_webhook action of the workflows "
                     + String.join(", ", users.stream().map(name -> "\"" + name + "\"").toList())
                     + "; change or delete them first");
         }
-        boolean deleted = jdbc.update("DELETE FROM webhook_subscriptions WHERE id = :id AND tenant_id = :tenantId",
-                Map.of("id", id, "tenantId", tenantId)) == 1;
-        targets.invalidate(tenantId);
-        return deleted;
+        jdbc.update("DELETE FROM webhook_subscriptions WHERE id = :id AND tenant_id = :tenantId",
+                Map.of("id", id, "tenantId", tenantId));
+        AfterCommit.run(() -> targets.invalidate(tenantId));
+        return true;
+    }
+
+    /**
+     * Whether the tenant has the subscription, which then stays until the caller's transaction ends (FOR KEY SHARE:
+     * a deletion waits for it, edits do not): for saving something that will send to it.
+     */
+    public boolean lockForUse(UUID tenantId, UUID id) {
+        return !jdbc.queryForList("""
+                SELECT id FROM webhook_subscriptions WHERE id = :id AND tenant_id = :tenantId FOR KEY SHARE
+                """, Map.of("id", id, "tenantId", tenantId), UUID.class).isEmpty();
     }
 
     /** The enabled subscriptions of {@code tenantId} that want {@code eventType}. */

@@ -11,19 +11,18 @@ import java.util.Objects;
 import java.util.UUID;
 
 import com.custarea.routes.ai.AgentDeployments;
+import com.custarea.routes.ai.AnswerRequests;
 import com.custarea.routes.conversations.ConversationChange;
 import com.custarea.routes.conversations.ConversationService;
 import com.custarea.routes.conversations.ConversationView;
 import com.custarea.routes.conversations.OutboundDraft;
 import com.custarea.routes.conversations.OutboundReplies;
-import com.custarea.routes.support.DeterministicIds;
 import com.custarea.routes.support.OutgoingRecord;
 import com.custarea.routes.support.SqlArrays;
 import com.custarea.routes.teams.TeamService;
 import com.custarea.routes.tickets.TicketService;
 import com.custarea.routes.tickets.TicketView;
 import com.custarea.routes.webhooks.WebhookFanoutStage;
-import com.custarea.schemas.AiRequest;
 import com.custarea.schemas.Channel;
 import com.custarea.schemas.ConversationEvent;
 import com.custarea.schemas.ConversationEventType;
@@ -46,8 +45,6 @@ class WorkflowActions {
 
     static final String SENDER_TYPE = "system";
     static final String WEBHOOK_EVENT = "workflow.action";
-    /** The name IngestStage derives its AI request's id from, with the message's id. */
-    static final String INGEST_AI_REQUEST = "ai.request";
 
     private final NamedParameterJdbcTemplate jdbc;
     private final ConversationService conversations;
@@ -55,12 +52,14 @@ class WorkflowActions {
     private final TicketService tickets;
     private final WebhookFanoutStage webhooks;
     private final AgentDeployments deployments;
+    private final AnswerRequests answerRequests;
     private final TeamService teams;
 
     WorkflowActions(NamedParameterJdbcTemplate jdbc, ConversationService conversations, OutboundReplies replies,
                     TicketService tickets, WebhookFanoutStage webhooks, AgentDeployments deployments,
-                    TeamService teams) {
+                    AnswerRequests answerRequests, TeamService teams) {
         this.jdbc = jdbc;
+        this.answerRequests = answerRequests;
         this.teams = teams;
         this.conversations = conversations;
         this.replies = replies;
@@ -188,16 +187,16 @@ class WorkflowActions {
                 """, Map.of("id", conversation.id(), "t", run.tenantId())) == 1;
         result.put("resumedAgent", wasPaused);
         // while the agent was on, ingest's own request answers the message; while it was paused, that request was
-        // (or will be) skipped, so the agent is asked again under the very id ingest gave it (IngestStage): should
+        // (or will be) skipped, so the agent is asked again with ingest's very request (same id, same text): should
         // both reach the agent, the reply's id, derived from the request's, keeps one answer
         if (wasPaused && run.trigger().messageId() != null
                 && deployments.shouldAgentRespond(run.tenantId(), conversation.channelId())) {
-            records.add(OutgoingRecord.of(Topics.AI_REQUESTS, new AiRequest(
-                    DeterministicIds.of(INGEST_AI_REQUEST, run.trigger().messageId()), run.tenantId(), Instant.now(),
-                    AiRequest.SCHEMA_VERSION, correlationId(run), conversation.id(), run.trigger().messageId(),
-                    conversation.contactId(), Channel.fromWireName(conversation.channel()), conversation.channelId(),
-                    run.context().message().map(m -> m.text()).orElse(null))));
-            result.put("aiRequested", true);
+            answerRequests.forStored(run.tenantId(), run.trigger().messageId(), correlationId(run),
+                    conversation.id(), conversation.contactId(), Channel.fromWireName(conversation.channel()),
+                    conversation.channelId()).ifPresent(request -> {
+                        records.add(OutgoingRecord.of(Topics.AI_REQUESTS, request));
+                        result.put("aiRequested", true);
+                    });
         }
         return records;
     }

@@ -155,6 +155,11 @@ public class WorkflowEngine {
             return List.of();
         }
         transaction.executeWithoutResult(tx -> {
+            // the deletion's order here too: this step row and the run's, taken before the workflow's, would meet
+            // a deletion holding the workflow's and waiting for them
+            if (!lockWorkflowThenRun(workflow.get().id(), runId, false)) {
+                return;
+            }
             jdbc.update("""
                     UPDATE workflow_run_steps SET status = 'done' WHERE run_id = :id AND step = :step
                       AND status = 'waiting'
@@ -198,10 +203,11 @@ public class WorkflowEngine {
             StepOutcome outcome;
             try {
                 outcome = transaction.execute(tx -> {
-                    // the run's row is locked for the step: a timer resuming the run and its redelivered trigger
-                    // take turns, and the later one finds the step's row instead of doing the action again
-                    jdbc.queryForList("SELECT id FROM workflow_runs WHERE id = :id FOR UPDATE", Map.of("id",
-                            run.id()), UUID.class);
+                    if (!lockWorkflowThenRun(run.workflow().id(), run.id(),
+                            action.path("type").asText().equals("assign"))) {
+                        // the workflow was deleted, and its runs with it: nothing more to do
+                        return new StepOutcome(true, JsonNodeFactory.instance.objectNode(), List.of());
+                    }
                     Optional<StepOutcome> earlier = earlierOutcome(run, index, action);
                     if (earlier.isPresent()) {
                         return earlier.get();
@@ -235,6 +241,26 @@ public class WorkflowEngine {
         }
         setStatus(run, "completed", null);
         return records;
+    }
+
+    /**
+     * Locks the workflow's row, then the run's, in the order a workflow's deletion takes them (the workflow, then
+     * its runs and their steps by the cascade), so a step and a deletion never wait for each other in a circle. A
+     * step that moves the workflow's round-robin cursor (an UPDATE: FOR NO KEY UPDATE) takes that lock up front: a
+     * weaker lock raised after the run's row is held could wait for another step of the same workflow that waits
+     * for this run; any other step only keeps the workflow from being deleted meanwhile (FOR KEY SHARE, which
+     * leaves edits of the workflow and its other runs' steps free). The run's row, locked for the step, makes a
+     * timer resuming the run and its redelivered trigger take turns: the later one finds the step's row instead of
+     * doing the action again.
+     *
+     * @return false when the workflow (and so the run) no longer exists
+     */
+    private boolean lockWorkflowThenRun(UUID workflowId, UUID runId, boolean movesCursor) {
+        String workflowLock = movesCursor ? "FOR NO KEY UPDATE" : "FOR KEY SHARE";
+        boolean workflowExists = !jdbc.queryForList("SELECT id FROM workflows WHERE id = :id " + workflowLock,
+                Map.of("id", workflowId), UUID.class).isEmpty();
+        return workflowExists && !jdbc.queryForList("SELECT id FROM workflow_runs WHERE id = :id FOR UPDATE",
+                Map.of("id", runId), UUID.class).isEmpty();
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import com.custarea.routes.support.AfterCommit;
 import com.custarea.routes.support.Cursor;
 import com.custarea.routes.support.Page;
 import com.custarea.routes.support.Problem;
@@ -34,8 +35,6 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Tenants' workflows: saved only when their definition makes sense (field-level errors otherwise), versioned on every
@@ -50,6 +49,9 @@ public class WorkflowService {
                    updated_at
             FROM workflows
             """;
+
+    /** The trigger's settings that only some triggers take. */
+    private static final List<String> TRIGGER_SETTINGS = List.of("channels", "keywords", "minutes");
 
     /** The actions that act on the run's conversation. */
     private static final Set<String> CONVERSATION_ACTIONS = Set.of("assign", "add_label", "set_priority",
@@ -95,20 +97,12 @@ public class WorkflowService {
      * the old answer again and keep it for the cache's whole lifetime.
      */
     private void clearTriggerCacheAfterCommit(UUID tenantId) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            clearTriggerCache(tenantId);
-            return;
-        }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                clearTriggerCache(tenantId);
-            }
-        });
+        AfterCommit.run(() -> clearTriggerCache(tenantId));
     }
 
     @Transactional
-    public WorkflowView create(UUID tenantId, JsonNode definition, UUID userId) {
+    public WorkflowView create(UUID tenantId, JsonNode submitted, UUID userId) {
+        JsonNode definition = withoutBlankTriggerSettings(submitted);
         check(tenantId, definition);
         UUID id = UUID.randomUUID();
         jdbc.update("""
@@ -122,7 +116,8 @@ public class WorkflowService {
 
     /** Replaces the definition; the workflow's version goes up, and runs already started finish on theirs. */
     @Transactional
-    public Optional<WorkflowView> update(UUID tenantId, UUID id, JsonNode definition, UUID userId) {
+    public Optional<WorkflowView> update(UUID tenantId, UUID id, JsonNode submitted, UUID userId) {
+        JsonNode definition = withoutBlankTriggerSettings(submitted);
         check(tenantId, definition);
         List<Integer> version = jdbc.queryForList("""
                 UPDATE workflows SET name = :name, enabled = :enabled, trigger_type = :trigger,
@@ -284,8 +279,9 @@ public class WorkflowService {
                     .isEmpty()) {
                 errors.add(new Problem.FieldError(pointer + "/teamId", "is not a team here"));
             }
-            if (action.has("subscriptionId") && subscriptions.find(tenantId,
-                    UUID.fromString(action.get("subscriptionId").asText())).isEmpty()) {
+            // locked until the workflow is saved: a deletion of the subscription meanwhile would not see it in use
+            if (action.has("subscriptionId") && !subscriptions.lockForUse(tenantId,
+                    UUID.fromString(action.get("subscriptionId").asText()))) {
                 errors.add(new Problem.FieldError(pointer + "/subscriptionId", "is not a webhook subscription here"));
             }
         }
@@ -294,17 +290,41 @@ public class WorkflowService {
         }
     }
 
+    /**
+     * The definition with the trigger's settings that are null or empty left out: form clients send every
+     * trigger's settings for each trigger, blank where they do not apply, and a run reads a setting that is
+     * there (an empty channel list would let no message through).
+     */
+    static JsonNode withoutBlankTriggerSettings(JsonNode definition) {
+        JsonNode on = definition.path("trigger");
+        if (!on.isObject() || TRIGGER_SETTINGS.stream().noneMatch(setting -> on.has(setting)
+                && !isGiven(on.get(setting)))) {
+            return definition;
+        }
+        ObjectNode cleaned = definition.deepCopy();
+        ObjectNode trigger = (ObjectNode) cleaned.get("trigger");
+        TRIGGER_SETTINGS.stream().filter(setting -> trigger.has(setting) && !isGiven(trigger.get(setting)))
+                .forEach(trigger::remove);
+        return cleaned;
+    }
+
+    /** Whether a setting says something: not null, and not an empty list. */
+    private static boolean isGiven(JsonNode setting) {
+        return setting != null && !setting.isMissingNode() && !setting.isNull()
+                && !(setting.isArray() && setting.isEmpty());
+    }
+
     /** Refuses what the trigger cannot give a run: a conversation to act on, a message to read, a channel. */
     private static void checkFitsTrigger(WorkflowTriggerType trigger, JsonNode definition,
                                          List<Problem.FieldError> errors) {
         JsonNode on = definition.path("trigger");
-        if (on.has("keywords") && trigger != WorkflowTriggerType.KEYWORD_MATCHED) {
+        if (isGiven(on.get("keywords")) && trigger != WorkflowTriggerType.KEYWORD_MATCHED) {
             errors.add(new Problem.FieldError("/trigger/keywords", "only applies to keyword_matched"));
         }
-        if (on.has("minutes") && trigger != WorkflowTriggerType.NO_REPLY) {
+        if (isGiven(on.get("minutes")) && trigger != WorkflowTriggerType.NO_REPLY) {
             errors.add(new Problem.FieldError("/trigger/minutes", "only applies to no_reply"));
         }
-        if (on.has("channels") && !trigger.hasConversation()) {
+        if (isGiven(on.get("channels")) && !trigger.hasConversation()) {
             errors.add(new Problem.FieldError("/trigger/channels", "does not apply to " + trigger.wireName()
                     + ": a new contact has no channel"));
         }

@@ -8,7 +8,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,10 +24,12 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
+import com.sun.net.httpserver.HttpServer;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.convert.DurationStyle;
 
 class WebhookDispatcherTest {
 
@@ -42,9 +49,12 @@ class WebhookDispatcherTest {
 
     @Test
     void theDefaultRetriesDoubleFromThirtySecondsToAnHourAndSpanFiveToSixHours() {
-        // application.yml's defaults: 30 s, at most 1 h, 12 attempts (11 waits between them)
-        WebhookDispatcher dispatcher = dispatcher(Duration.ofSeconds(30), Duration.ofHours(1), 12);
+        WebhookDispatcher dispatcher = dispatcher(DurationStyle.detectAndParse(WebhookDispatcher.DEFAULT_INITIAL_DELAY),
+                DurationStyle.detectAndParse(WebhookDispatcher.DEFAULT_MAX_DELAY),
+                WebhookDispatcher.DEFAULT_MAX_ATTEMPTS);
+        // the attempts after the first wait 30 s, 1, 2 … 32 minutes, then the hour cap
         List<Long> bases = List.of(30L, 60L, 120L, 240L, 480L, 960L, 1920L, 3600L, 3600L, 3600L, 3600L);
+        assertThat(bases).hasSize(WebhookDispatcher.DEFAULT_MAX_ATTEMPTS - 1);
         for (int sample = 0; sample < 200; sample++) {
             Duration total = Duration.ZERO;
             for (int attempt = 1; attempt <= bases.size(); attempt++) {
@@ -54,6 +64,76 @@ class WebhookDispatcherTest {
                 total = total.plus(delay);
             }
             assertThat(total).isBetween(Duration.ofMinutes(303), Duration.ofMinutes(365));
+        }
+    }
+
+    @Test
+    void anAnswerWhoseBodyDribblesIsTakenFromItsStatusWithoutWaitingForTheBody() throws Exception {
+        HttpServer slowBody = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        slowBody.createContext("/hook", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, 0);
+            // a byte every 100 ms for 20 s: each read gets something well within the read timeout
+            try (OutputStream body = exchange.getResponseBody()) {
+                for (int i = 0; i < 200; i++) {
+                    body.write('.');
+                    body.flush();
+                    Thread.sleep(100);
+                }
+            } catch (Exception e) {
+                // the dispatcher closed the connection, as it should
+            }
+        });
+        slowBody.start();
+        WebhookDispatcher dispatcher = timedDispatcher(Duration.ofMillis(500), Duration.ofSeconds(1));
+        try {
+            long started = System.nanoTime();
+            WebhookDispatcher.Reply reply = dispatcher.post(new HttpPost("http://127.0.0.1:"
+                    + slowBody.getAddress().getPort() + "/hook"));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(reply.statusCode()).isEqualTo(200);
+            assertThat(took).isLessThan(Duration.ofSeconds(1));
+        } finally {
+            dispatcher.stopSending();
+            slowBody.stop(0);
+        }
+    }
+
+    @Test
+    void anAnswerWhoseHeadDribblesIsCutOffAtTheAttemptsDeadline() throws Exception {
+        Duration connectTimeout = Duration.ofMillis(500);
+        Duration readTimeout = Duration.ofSeconds(1);
+        Duration deadline = WebhookDispatcher.attemptDeadline(connectTimeout, readTimeout);
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Thread dribbler = new Thread(() -> {
+                try (Socket socket = server.accept()) {
+                    OutputStream out = socket.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII));
+                    // a header line every 250 ms for 20 s: the read timeout alone would never end this answer
+                    for (int i = 0; i < 80; i++) {
+                        out.write(("X-Wait-" + i + ": 1\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        Thread.sleep(250);
+                    }
+                } catch (Exception e) {
+                    // the dispatcher closed the connection at its deadline
+                }
+            }, "dribbler");
+            dribbler.setDaemon(true);
+            dribbler.start();
+            WebhookDispatcher dispatcher = timedDispatcher(connectTimeout, readTimeout);
+            try {
+                long started = System.nanoTime();
+                assertThatThrownBy(() -> dispatcher.post(new HttpPost("http://127.0.0.1:" + server.getLocalPort()
+                        + "/hook"))).isInstanceOf(WebhookDispatcher.AttemptDeadlineException.class)
+                        .hasMessageContaining("no answer within " + deadline.toMillis() + " ms");
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                assertThat(took).isBetween(deadline, deadline.plusSeconds(1));
+                assertThat(dispatcher.lease()).as("a claim outlasts the attempts of its batch")
+                        .isGreaterThanOrEqualTo(deadline.multipliedBy(2));
+            } finally {
+                dispatcher.stopSending();
+            }
         }
     }
 
@@ -103,6 +183,12 @@ class WebhookDispatcherTest {
         }
         assertThat(lookups[0]).isEqualTo(2);
         receiver.verify(0, postRequestedFor(urlPathEqualTo("/hook")));
+    }
+
+    /** A dispatcher that may send to loopback, with the given timeouts. */
+    private static WebhookDispatcher timedDispatcher(Duration connectTimeout, Duration readTimeout) {
+        return new WebhookDispatcher(null, null, new WebhookUrlPolicy(true, List.of()), new SimpleMeterRegistry(),
+                4, connectTimeout, readTimeout, Duration.ofSeconds(30), Duration.ofHours(1), 12);
     }
 
     private static WebhookDispatcher dispatcher(Duration initialDelay, Duration maxDelay, int maxAttempts) {

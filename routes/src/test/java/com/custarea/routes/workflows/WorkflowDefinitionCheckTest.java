@@ -12,6 +12,7 @@ import java.util.UUID;
 import com.custarea.routes.support.Problem;
 import com.custarea.routes.support.ProblemException;
 import com.custarea.schemas.PayloadJson;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 /** The checks of a definition that need no database: what the trigger gives a run to act on. */
@@ -64,6 +65,36 @@ class WorkflowDefinitionCheckTest {
                             "operator", "exists")), "actions", actions))))).as(trigger.toString())
                     .doesNotThrowAnyException();
         }
+    }
+
+    @Test
+    void blankSettingsOfOtherTriggersCountAsAbsentAndAreNotStored() {
+        // what a form client sends: every trigger's settings, blank where they do not apply
+        JsonNode submitted = PayloadJson.tree("""
+                {"name": "blank", "trigger": {"type": "message_received", "keywords": [], "minutes": null,
+                                              "channels": null},
+                 "actions": [{"type": "add_label", "label": "x"}]}
+                """);
+        assertThatCode(() -> workflows.check(UUID.randomUUID(), submitted)).doesNotThrowAnyException();
+        JsonNode stored = WorkflowService.withoutBlankTriggerSettings(submitted);
+        assertThat(stored.get("trigger")).isEqualTo(PayloadJson.tree("{\"type\": \"message_received\"}"));
+        assertThat(submitted.get("trigger").has("keywords")).as("the submitted definition is left as it is").isTrue();
+
+        JsonNode contact = PayloadJson.tree("""
+                {"name": "blank", "trigger": {"type": "contact_created", "channels": [], "keywords": null},
+                 "actions": [{"type": "create_ticket", "subject": "Welcome"}]}
+                """);
+        assertThatCode(() -> workflows.check(UUID.randomUUID(), contact)).doesNotThrowAnyException();
+        // settings that say something are kept, and still refused where they do not apply
+        JsonNode keywords = PayloadJson.tree("""
+                {"name": "kept", "trigger": {"type": "keyword_matched", "keywords": ["refund"], "minutes": null,
+                                             "channels": ["email"]},
+                 "actions": [{"type": "add_label", "label": "x"}]}
+                """);
+        assertThat(WorkflowService.withoutBlankTriggerSettings(keywords).get("trigger")).isEqualTo(PayloadJson.tree(
+                "{\"type\": \"keyword_matched\", \"keywords\": [\"refund\"], \"channels\": [\"email\"]}"));
+        assertThat(pointers(Map.of("type", "message_received", "minutes", 0), List.of(),
+                List.of(Map.of("type", "add_label", "label", "x")))).containsExactly("/trigger/minutes");
     }
 
     private List<String> pointers(Map<String, Object> trigger, List<Map<String, Object>> conditions,
