@@ -39,12 +39,7 @@ import org.apache.camel.Exchange;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-/**
- * The handlers of /api/widget, the public API of the chat widget: a session is started from an allowed Origin
- * (identity verified when the site sends one, required when the tenant says so), then the visitor's token sends
- * messages into the pipeline and reads the visitor's own history. Writes and reads are rate-limited per address and
- * per visitor.
- */
+/** The handlers of /api/widget, the public API of the chat widget. */
 @Component
 public class WidgetApi {
 
@@ -101,6 +96,10 @@ public class WidgetApi {
         this.maxAttributes = maxAttributes;
     }
 
+    /**
+     * Starts or resumes a visitor's session from an allowed Origin: identity verified when the site sends one,
+     * required when the tenant says so.
+     */
     public void init(Exchange exchange) {
         ApiRequest request = ApiRequest.of(exchange);
         initsPerAddress.acquire(request.clientAddress());
@@ -110,7 +109,6 @@ public class WidgetApi {
         requireOrigin(exchange, settings);
 
         JsonNode user = body.path("user");
-        String email = email(ApiRequest.text(user, "email"));
         Optional<Session> resumed = resumed(body, channel);
         // a user id is always checked afresh; without one, a resumed session keeps a proof that still holds, unless
         // the widget requires identity, where every session starts with the site's hash
@@ -125,6 +123,7 @@ public class WidgetApi {
                     + "user.id with its identityHash");
         }
         String provenUser = proof == null ? null : proof.userId();
+        String email = email(ApiRequest.text(user, "email"), provenUser != null);
         WidgetVisitors.Page page = new WidgetVisitors.Page(ApiRequest.text(body.path("page"), "url"),
                 ApiRequest.text(body.path("page"), "referrer"), exchange.getMessage().getHeader("User-Agent",
                 String.class));
@@ -133,7 +132,8 @@ public class WidgetApi {
         WidgetVisitors.Visitor visitor = resumed.map(Session::stored)
                 .filter(known -> provenUser == null || provenUser.equals(known.userId()))
                 .orElseGet(() -> visitors.create(channel.tenantId(), channel.id(), page));
-        visitor = visitors.touch(visitor, page, provenUser, ApiRequest.text(user, "name"), email)
+        String name = ApiRequest.text(user, "name");
+        visitor = visitors.touch(visitor, page, provenUser, name == null || name.isBlank() ? null : name, email)
                 .withUserId(provenUser);
         Map<String, Object> shown = new LinkedHashMap<>();
         shown.put("greeting", settings.greeting());
@@ -144,9 +144,10 @@ public class WidgetApi {
                 visitor.verified(), "expiresIn", tokens.lifetime().toSeconds(), "settings", shown));
     }
 
+    /** Sends the visitor's message into the pipeline. */
     public void message(Exchange exchange) {
         ApiRequest request = ApiRequest.of(exchange);
-        Session session = limitedSession(exchange, request);
+        Session session = limited(exchange, request, messagesPerAddress, messagesPerVisitor);
         JsonNode body = request.json("widget-message");
         InboundMessage inbound = conversations.inbound(session.channel(), session.visitor(),
                 body.path("clientMessageId").asText(), body.path("text").asText(), request.correlationId(),
@@ -155,9 +156,10 @@ public class WidgetApi {
         request.accepted(Map.of("status", "sent", "clientMessageId", body.path("clientMessageId").asText()));
     }
 
+    /** The visitor's history (see {@link WidgetConversations#history}). */
     public void messages(Exchange exchange) {
         ApiRequest request = ApiRequest.of(exchange);
-        Session session = limitedReader(exchange, request);
+        Session session = limited(exchange, request, readsPerAddress, readsPerVisitor);
         Optional<UUID> conversationId = request.queryId("conversationId");
         List<WidgetConversations.HistoryMessage> history = conversations.history(session.visitor(),
                 conversationId.orElse(null), HISTORY_LIMIT);
@@ -168,24 +170,30 @@ public class WidgetApi {
     }
 
     /**
-     * The site's custom attributes of the visitor, added to the visitor's contact (made now when the visitor has
-     * not written yet, so the team sees who is browsing) with the prefix {@value #ATTRIBUTE_PREFIX}, capped in
-     * number, and announced as a contact update.
+     * The site's custom attributes of the visitor, capped in number. A verified visitor's, and those of a visitor
+     * that never gave an e-mail nor proved a user id (whose contact is surely its own), go to its contact (made now
+     * when the visitor has not written yet, so the team sees who is browsing) with the prefix
+     * {@value #ATTRIBUTE_PREFIX}, announced as a contact update. Any other visitor's stay on the visitor: its
+     * contact may be the one of an address it merely typed.
      */
     public void attributes(Exchange exchange) {
         ApiRequest request = ApiRequest.of(exchange);
-        Session session = limitedSession(exchange, request);
+        Session session = limited(exchange, request, messagesPerAddress, messagesPerVisitor);
         JsonNode body = request.json("widget-attributes");
         Map<String, Object> attributes = PayloadJson.mapper().convertValue(body.path("attributes"),
                 new TypeReference<>() { });
         WidgetVisitors.Visitor visitor = session.visitor();
+        if (!visitor.verified() && session.stored().mayShareAContact()) {
+            if (!visitors.mergeAttributes(visitor, attributes, maxAttributes)) {
+                throw tooManyAttributes("A visitor");
+            }
+            request.ok(Map.of("status", "saved", "attributes", attributes.size()));
+            return;
+        }
         UUID contactId = resolver.resolve(visitor.tenantId(), conversations.identifiers(visitor), visitor.name());
         if (!contacts.mergePrefixedAttributes(visitor.tenantId(), contactId, ATTRIBUTE_PREFIX, attributes,
                 maxAttributes)) {
-            throw new ProblemException(422, "too-many-attributes", "Too many custom attributes",
-                    "A visitor's contact holds at most " + maxAttributes + " custom attributes from the widget; "
-                    + "set one to null to remove it", List.of(new Problem.FieldError("/attributes",
-                    "more than " + maxAttributes + " keys with those already stored")), null);
+            throw tooManyAttributes("A visitor's contact");
         }
         publisher.publish(List.of(OutgoingRecord.of(Topics.CONVERSATION_EVENTS, ConversationEvent.ofContact(
                 UUID.randomUUID(), visitor.tenantId(), request.correlationId(), ConversationEventType.CONTACT_UPDATED,
@@ -193,19 +201,18 @@ public class WidgetApi {
         request.ok(Map.of("status", "saved", "attributes", attributes.size()));
     }
 
-    /** The caller's session, once the address and then the visitor are within their write limits. */
-    private Session limitedSession(Exchange exchange, ApiRequest request) {
-        messagesPerAddress.acquire(request.clientAddress());
-        Session session = session(exchange);
-        messagesPerVisitor.acquire(session.visitor().id().toString());
-        return session;
+    private ProblemException tooManyAttributes(String holder) {
+        return new ProblemException(422, "too-many-attributes", "Too many custom attributes", holder
+                + " holds at most " + maxAttributes + " custom attributes from the widget; set one to null to "
+                + "remove it", List.of(new Problem.FieldError("/attributes", "more than " + maxAttributes
+                + " keys with those already stored")), null);
     }
 
-    /** The caller's session, once the address and then the visitor are within their read limits. */
-    private Session limitedReader(Exchange exchange, ApiRequest request) {
-        readsPerAddress.acquire(request.clientAddress());
+    /** The caller's session, once its address and visitor are within {@code perAddress} and {@code perVisitor}. */
+    private Session limited(Exchange exchange, ApiRequest request, RateLimits perAddress, RateLimits perVisitor) {
+        perAddress.acquire(request.clientAddress());
         Session session = session(exchange);
-        readsPerVisitor.acquire(session.visitor().id().toString());
+        perVisitor.acquire(session.visitor().id().toString());
         return session;
     }
 
@@ -298,12 +305,16 @@ public class WidgetApi {
     }
 
     /**
-     * The visitor's e-mail (null: none) once it is one the contacts' normalisation takes, since an unverified
-     * visitor's e-mail finds its contact: refused now rather than failing the visitor's messages later.
+     * The visitor's e-mail (null: none or blank). An unverified visitor's finds its contact, so it must be one the
+     * contacts' normalisation takes: refused now rather than failing the visitor's messages later. A verified
+     * visitor's is kept as told: it never finds a contact, and a site's empty field must not cost the session.
      */
-    private String email(String given) {
-        if (given == null) {
+    private String email(String given, boolean verified) {
+        if (given == null || given.isBlank()) {
             return null;
+        }
+        if (verified) {
+            return given.strip();
         }
         try {
             normaliser.normalise(ContactIdentifier.of(IdentifierType.EMAIL, given));

@@ -9,8 +9,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * GET /api/widget/events?key=…&amp;token=…: Server-Sent Events of the visitor's messages (EventSource cannot set
- * headers, so the visitor token comes as a parameter); the same checks as every widget call, an opening counts
- * against the read limits, and open streams are capped per visitor and per address.
+ * headers, so the visitor token comes as a parameter); the same checks as every widget call, and an opening counts
+ * against the read limits (see {@link WidgetEventStreams#subscribe} for the caps on open streams).
  */
 @RestController
 public class WidgetEventStreamController {

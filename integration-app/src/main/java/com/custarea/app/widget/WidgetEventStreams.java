@@ -2,6 +2,7 @@ package com.custarea.app.widget;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.custarea.app.events.ConversationEventHub;
 import com.custarea.routes.support.ProblemException;
@@ -23,20 +25,13 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-/**
- * Live updates for the widgets connected to this instance. A visitor's stream names (never with their text: the
- * widget reads it from its history, which leaves notes out) the visitor's own messages once they are stored, and the
- * team's and the agent's replies once the outbound.widget stage has sent them (its delivery report's status change),
- * so a reply reaches the visitor through the widget's outbound stage like any channel's through its provider. A
- * stream that drops loses nothing: the widget reloads its history when it reconnects. Open streams are capped per
- * visitor and per client address.
- */
+/** Live updates for the widgets connected to this instance: each visitor's stream of its message events. */
 @Component
 public class WidgetEventStreams {
 
     /** The event name a widget listens for. */
     public static final String MESSAGE_EVENT = "message";
-    /** How long a refused stream is told to wait: about as long as an abandoned one takes to be noticed. */
+    /** How long a stream refused at its address's cap is told to wait: about how long a dead one goes unnoticed. */
     private static final Duration STREAM_RETRY = Duration.ofSeconds(30);
 
     private final WidgetConversations conversations;
@@ -44,7 +39,8 @@ public class WidgetEventStreams {
     private final int maxPerVisitor;
     private final int maxPerAddress;
     private final Map<UUID, Set<VisitorStream>> byTenant = new ConcurrentHashMap<>();
-    private final Map<String, Integer> openPerAddress = new HashMap<>();
+    private final Map<TenantAddress, Integer> openPerAddress = new HashMap<>();
+    private final AtomicLong openings = new AtomicLong();
 
     public WidgetEventStreams(ConversationEventHub hub, WidgetConversations conversations,
                               @Value("${custarea.events.stream-timeout:30m}") Duration timeout,
@@ -57,12 +53,22 @@ public class WidgetEventStreams {
         hub.addListener(this::deliver);
     }
 
-    /** A stream of {@code visitor}'s message events, opened from {@code address}; a 429 problem over a cap. */
+    /**
+     * A stream of {@code visitor}'s message events, opened from {@code address}. It names (never with their text:
+     * the widget reads it from its history, which leaves notes out) the visitor's own messages once they are stored,
+     * and the team's and the agent's replies once the outbound.widget stage has sent them, so a reply reaches the
+     * visitor through the widget's outbound stage like any channel's through its provider; a stream that drops
+     * loses nothing, since the widget reloads its history when it reconnects. Over the per-visitor cap the visitor's
+     * oldest stream is closed (a reconnect after a network drop comes before the dead stream is noticed); over the
+     * cap of the tenant's streams from one address it is a 429 problem.
+     */
     public SseEmitter subscribe(WidgetVisitors.Visitor visitor, String address) {
         SseEmitter emitter = new SseEmitter(timeoutMillis);
-        VisitorStream stream = new VisitorStream(visitor, address, emitter, ConcurrentHashMap.newKeySet(),
+        VisitorStream stream = new VisitorStream(openings.incrementAndGet(), visitor,
+                new TenantAddress(visitor.tenantId(), address), emitter, ConcurrentHashMap.newKeySet(),
                 ConcurrentHashMap.newKeySet());
-        open(stream);
+        List<VisitorStream> replaced = open(stream);
+        replaced.forEach(old -> old.emitter().complete());
         emitter.onCompletion(() -> close(stream));
         emitter.onTimeout(() -> close(stream));
         emitter.onError(failure -> close(stream));
@@ -75,17 +81,24 @@ public class WidgetEventStreams {
         return emitter;
     }
 
-    private synchronized void open(VisitorStream stream) {
+    /** Registers {@code stream}; the visitor's oldest streams it replaces (to be completed), or a 429 problem. */
+    private synchronized List<VisitorStream> open(VisitorStream stream) {
         Set<VisitorStream> streams = byTenant.computeIfAbsent(stream.visitor().tenantId(),
                 tenant -> new CopyOnWriteArraySet<>());
-        long visitors = streams.stream().filter(open -> open.visitor().id().equals(stream.visitor().id())).count();
-        if (visitors >= maxPerVisitor || openPerAddress.getOrDefault(stream.address(), 0) >= maxPerAddress) {
+        List<VisitorStream> visitors = streams.stream()
+                .filter(open -> open.visitor().id().equals(stream.visitor().id()))
+                .sorted(Comparator.comparingLong(VisitorStream::sequence)).toList();
+        List<VisitorStream> replaced = visitors.subList(0, Math.max(0, visitors.size() - maxPerVisitor + 1));
+        long freedAtAddress = replaced.stream().filter(old -> old.address().equals(stream.address())).count();
+        if (openPerAddress.getOrDefault(stream.address(), 0) - freedAtAddress >= maxPerAddress) {
             throw new ProblemException(429, "too-many-streams", "Too many open streams",
-                    "This visitor or address already has as many open widget streams as it may; close one or "
-                    + "retry later", List.of(), STREAM_RETRY);
+                    "This address already has as many open widget streams as it may; close one or retry later",
+                    List.of(), STREAM_RETRY);
         }
+        replaced.forEach(this::close);
         streams.add(stream);
         openPerAddress.merge(stream.address(), 1, Integer::sum);
+        return replaced;
     }
 
     private synchronized void close(VisitorStream stream) {
@@ -134,9 +147,13 @@ public class WidgetEventStreams {
         }));
     }
 
-    /** One open stream, with what it learnt about which conversations its visitor may read. */
-    private record VisitorStream(WidgetVisitors.Visitor visitor, String address, SseEmitter emitter, Set<UUID> mine,
-                                 Set<UUID> notMine) {
+    /** A client address of one tenant's visitors: the unit of the per-address cap. */
+    private record TenantAddress(UUID tenantId, String address) {
+    }
+
+    /** One open stream, numbered in the order of opening, with what it learnt about which conversations it reads. */
+    private record VisitorStream(long sequence, WidgetVisitors.Visitor visitor, TenantAddress address,
+                                 SseEmitter emitter, Set<UUID> mine, Set<UUID> notMine) {
 
         boolean reads(UUID conversationId, WidgetConversations conversations) {
             if (mine.contains(conversationId)) {

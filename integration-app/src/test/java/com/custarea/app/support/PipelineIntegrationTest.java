@@ -59,10 +59,13 @@ import org.springframework.test.context.DynamicPropertySource;
                 // every test client is 127.0.0.1: per-client limits would throttle the suite; per-address ones stay
                 "custarea.security.login-limit-per-client=100000",
                 "custarea.security.otp-limit-per-client=100000",
-                // likewise the widget's per-address limits (its per-visitor ones stay, and WidgetIT meets them)
+                // likewise the widget's limits: a test awaiting a visitor's history reads it often (WidgetIT meets
+                // the read limits with a WidgetApi of its own)
                 "custarea.widget.inits-per-address=100000",
                 "custarea.widget.messages-per-address=100000",
-                "custarea.widget.reads-per-address=100000"
+                "custarea.widget.messages-per-visitor=100000",
+                "custarea.widget.reads-per-address=100000",
+                "custarea.widget.reads-per-visitor=100000"
         })
 public abstract class PipelineIntegrationTest {
 

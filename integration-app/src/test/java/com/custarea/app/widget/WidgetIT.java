@@ -1,6 +1,7 @@
 package com.custarea.app.widget;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.Timestamp;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -27,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import javax.crypto.Mac;
@@ -38,15 +41,27 @@ import com.custarea.app.support.DashboardIntegrationTest;
 import com.custarea.app.support.JsonClient;
 import com.custarea.routes.ai.AiAgents;
 import com.custarea.routes.ai.kb.KnowledgeBase;
+import com.custarea.routes.contacts.ContactResolver;
+import com.custarea.routes.contacts.ContactService;
+import com.custarea.routes.contacts.IdentifierNormaliser;
+import com.custarea.routes.support.EventPublisher;
+import com.custarea.routes.support.ProblemException;
+import com.custarea.routes.widget.WidgetConversations;
+import com.custarea.routes.widget.WidgetVisitors;
 import com.custarea.schemas.PayloadJson;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.datasource.init.ScriptUtils;
 import org.springframework.http.ResponseEntity;
 
 /**
@@ -209,8 +224,7 @@ class WidgetIT extends DashboardIntegrationTest {
     void anEMailSentWithAVerifiedIdentityClaimsNobodysContact() throws Exception {
         Widget widget = widget(Map.of("allowedDomains", "shop.example.com"));
         // the victim: a contact the team knows by e-mail
-        String victim = api.post("/api/contacts", widget.admin().accessToken(), json(Map.of("name", "Victim",
-                "email", "victim@example.com"))).json().get("id").asText();
+        String victim = newContact(widget, Map.of("name", "Victim", "email", "victim@example.com"));
         // a real user of the site, signed in as themselves, names the victim's address
         JsonNode attacker = init(widget, SHOP, Map.of("user", Map.of("id", "u-7", "identityHash",
                 hmac(widget.identitySecret(), "u-7"), "email", "victim@example.com"))).json();
@@ -320,6 +334,172 @@ class WidgetIT extends DashboardIntegrationTest {
     }
 
     @Test
+    void aVerifiedUserNeverReadsTheThreadOfAVisitorWhoTypedItsAddress() throws Exception {
+        Widget widget = widget(Map.of("allowedDomains", "shop.example.com"));
+        // the site's user u-11 is a contact the team knows by e-mail too
+        String contact = newContact(widget, Map.of("name", "Lee", "email", "lee@example.com", "externalId",
+                WidgetConversations.USER_PREFIX + "u-11"));
+        String verified = init(widget, SHOP, Map.of("user", Map.of("id", "u-11", "identityHash",
+                hmac(widget.identitySecret(), "u-11")))).json().get("token").asText();
+        assertThat(send(widget, verified, SHOP, "v-1", "signed in").statusCode()).isEqualTo(202);
+        String own = awaitHistory(widget, verified, 2).get(0).get("conversationId").asText();
+
+        try (VisitorStream verifiedStream = stream(widget, verified)) {
+            // someone types Lee's address and writes: the message lands on Lee's contact, in its own thread
+            String typist = init(widget, SHOP, Map.of("user", Map.of("email", "lee@example.com"))).json()
+                    .get("token").asText();
+            assertThat(send(widget, typist, SHOP, "t-1", "typed your address").statusCode()).isEqualTo(202);
+            List<JsonNode> typed = awaitHistory(widget, typist, 2);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> messages(widget,
+                    typist, SHOP, null).json().get("items").get(1).get("status").asText().equals("sent"));
+            String typistsConversation = typed.get(0).get("conversationId").asText();
+            assertThat(rows("SELECT contact_id::text AS contact FROM conversations WHERE id = :id", Map.of("id",
+                    UUID.fromString(typistsConversation)))).singleElement()
+                    .satisfies(row -> assertThat(row.get("contact")).isEqualTo(contact));
+            assertThat(typistsConversation).isNotEqualTo(own);
+            // the verified user's own next message shows on its stream, the typist's never did
+            assertThat(send(widget, verified, SHOP, "v-2", "still me").statusCode()).isEqualTo(202);
+            String myReply = awaitHistory(widget, verified, 4).get(3).get("id").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> verifiedStream.text().contains(myReply));
+            assertThat(verifiedStream.text()).doesNotContain(typed.get(0).get("id").asText())
+                    .doesNotContain(typed.get(1).get("id").asText()).doesNotContain(typistsConversation);
+
+            assertThat(messages(widget, verified, SHOP, null).json().get("items"))
+                    .extracting(message -> message.get("conversationId").asText()).containsOnly(own);
+            assertThat(messages(widget, verified, SHOP, typistsConversation).status()).isEqualTo(404);
+            String laterSession = init(widget, SHOP, Map.of("user", Map.of("id", "u-11", "identityHash",
+                    hmac(widget.identitySecret(), "u-11")))).json().get("token").asText();
+            assertThat(messages(widget, laterSession, SHOP, null).json().get("items"))
+                    .extracting(message -> message.get("text").asText()).doesNotContain("typed your address")
+                    .contains("signed in");
+        }
+    }
+
+    @Test
+    void aVisitorWhoseProofLapsedFindsNoContactWithTheEMailItGaveWhileVerified() throws Exception {
+        Widget widget = widget(Map.of("allowedDomains", "shop.example.com"));
+        String victim = newContact(widget, Map.of("name", "Victim", "email", "quinn@example.com"));
+        // a signed-in user's e-mail is not checked: this one names someone else's
+        JsonNode signedIn = init(widget, SHOP, Map.of("user", Map.of("id", "u-12", "identityHash",
+                hmac(widget.identitySecret(), "u-12"), "email", "quinn@example.com"))).json();
+        JsonClient.Answer rotation = api.patch("/api/channels/" + widget.key(), widget.admin().accessToken(),
+                json(Map.of("secret", "rotated-" + UUID.randomUUID())));
+        assertThat(rotation.status()).as(rotation.raw().body()).isEqualTo(200);
+        JsonNode lapsed = init(widget, SHOP, Map.of("visitorToken", signedIn.get("token").asText())).json();
+        assertThat(lapsed.get("visitorId").asText()).isEqualTo(signedIn.get("visitorId").asText());
+        assertThat(lapsed.get("verified").asBoolean()).isFalse();
+        String token = lapsed.get("token").asText();
+
+        assertThat(send(widget, token, SHOP, "q-1", "whose contact am I?").statusCode()).isEqualTo(202);
+        String conversation = awaitHistory(widget, token, 2).get(0).get("conversationId").asText();
+        assertThat(rows("SELECT contact_id::text AS contact FROM conversations WHERE id = :id", Map.of("id",
+                UUID.fromString(conversation)))).singleElement()
+                .satisfies(row -> assertThat(row.get("contact")).isNotEqualTo(victim));
+        assertThat(attributes(widget, token, SHOP, Map.of("plan", "lapsed")).statusCode()).isEqualTo(200);
+        assertThat(attributes(victim, widget)).doesNotContainKey("widget_plan");
+    }
+
+    @Test
+    void aVisitorWhoTypedAnEMailKeepsItsCustomAttributesOffThatContact() throws Exception {
+        Widget widget = widget(Map.of("allowedDomains", "shop.example.com"));
+        String kim = newContact(widget, Map.of("name", "Kim", "email", "kim.b@example.com", "attributes",
+                Map.of("widget_plan", "enterprise")));
+        JsonNode session = init(widget, SHOP, Map.of("user", Map.of("email", "kim.b@example.com"))).json();
+        String token = session.get("token").asText();
+        UUID visitorId = UUID.fromString(session.get("visitorId").asText());
+
+        // before the visitor writes, and after (when its visitor id is on Kim's contact)
+        assertThat(attributes(widget, token, SHOP, Map.of("plan", "free")).statusCode()).isEqualTo(200);
+        assertThat(send(widget, token, SHOP, "b-1", "hello").statusCode()).isEqualTo(202);
+        awaitHistory(widget, token, 2);
+        assertThat(rows("SELECT contact_id::text AS contact FROM contact_identifiers WHERE tenant_id = :t"
+                + " AND type = 'visitor' AND value = :v", Map.of("t", widget.admin().tenantId(), "v",
+                visitorId.toString()))).singleElement().satisfies(row -> assertThat(row.get("contact"))
+                .isEqualTo(kim));
+        assertThat(attributes(widget, token, SHOP, Map.of("seats", 3)).statusCode()).isEqualTo(200);
+        assertThat(attributes(kim, widget)).containsEntry("widget_plan", "enterprise")
+                .doesNotContainKey("widget_seats");
+        assertThat(PayloadJson.tree(jdbc.queryForObject("SELECT attributes::text FROM widget_visitors"
+                + " WHERE id = :id", Map.of("id", visitorId), String.class)))
+                .isEqualTo(PayloadJson.tree("{\"plan\": \"free\", \"seats\": 3}"));
+
+        // the visitor's own cap: 100 in all
+        Map<String, Object> many = new LinkedHashMap<>();
+        for (int i = 0; i < 48; i++) {
+            many.put("k" + i, i);
+        }
+        assertThat(attributes(widget, token, SHOP, many).statusCode()).isEqualTo(200);
+        many.clear();
+        for (int i = 48; i < 98; i++) {
+            many.put("k" + i, i);
+        }
+        assertThat(attributes(widget, token, SHOP, many).statusCode()).isEqualTo(200);
+        HttpResponse<String> overCap = attributes(widget, token, SHOP, Map.of("oneMore", 1));
+        assertThat(overCap.statusCode()).isEqualTo(422);
+        assertThat(PayloadJson.tree(overCap.body()).get("errors").get(0).get("pointer").asText())
+                .isEqualTo("/attributes");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM widget_visitors, jsonb_object_keys(attributes)"
+                + " WHERE id = :id", Map.of("id", visitorId), Integer.class)).isEqualTo(100);
+    }
+
+    @Test
+    void aBlankEMailIsNoEMailAndAVerifiedUsersIsNeverChecked() throws Exception {
+        Widget widget = widget(Map.of("allowedDomains", "shop.example.com"));
+        JsonClient.Answer verifiedBlank = init(widget, SHOP, Map.of("user", Map.of("id", "u-13", "identityHash",
+                hmac(widget.identitySecret(), "u-13"), "email", "")));
+        assertThat(verifiedBlank.status()).as(verifiedBlank.raw().body()).isEqualTo(200);
+        assertThat(verifiedBlank.json().get("verified").asBoolean()).isTrue();
+        JsonClient.Answer verifiedOdd = init(widget, SHOP, Map.of("user", Map.of("id", "u-13", "identityHash",
+                hmac(widget.identitySecret(), "u-13"), "email", "not an address")));
+        assertThat(verifiedOdd.status()).as(verifiedOdd.raw().body()).isEqualTo(200);
+        assertThat(verifiedOdd.json().get("verified").asBoolean()).isTrue();
+
+        JsonClient.Answer anonymousBlank = init(widget, SHOP, Map.of("user", Map.of("name", "", "email", " ")));
+        assertThat(anonymousBlank.status()).as(anonymousBlank.raw().body()).isEqualTo(200);
+        assertThat(rows("SELECT name, email FROM widget_visitors WHERE id = :id", Map.of("id", UUID.fromString(
+                anonymousBlank.json().get("visitorId").asText())))).singleElement()
+                .satisfies(row -> assertThat(row.get("name")).isNull())
+                .satisfies(row -> assertThat(row.get("email")).isNull());
+        JsonClient.Answer anonymousOdd = init(widget, SHOP, Map.of("user", Map.of("email", "not an address")));
+        assertThat(anonymousOdd.status()).isEqualTo(400);
+        assertThat(anonymousOdd.json().get("errors").get(0).get("pointer").asText()).isEqualTo("/user/email");
+    }
+
+    @Test
+    void anAnonymousVisitorsConversationFromBeforeVisitorThreadsJoinsItsThread() throws Exception {
+        Widget widget = widget(Map.of("allowedDomains", "shop.example.com"));
+        String token = init(widget, SHOP, Map.of()).json().get("token").asText();
+        assertThat(send(widget, token, SHOP, "o-1", "from before the upgrade").statusCode()).isEqualTo(202);
+        UUID conversation = UUID.fromString(awaitHistory(widget, token, 2).get(0).get("conversationId").asText());
+        String signedIn = init(widget, SHOP, Map.of("user", Map.of("id", "u-14", "identityHash",
+                hmac(widget.identitySecret(), "u-14")))).json().get("token").asText();
+        assertThat(send(widget, signedIn, SHOP, "o-2", "verified").statusCode()).isEqualTo(202);
+        UUID verifiedConversation = UUID.fromString(awaitHistory(widget, signedIn, 2).get(0)
+                .get("conversationId").asText());
+        // as such a conversation was stored before visitors had threads of their own
+        jdbc.update("UPDATE conversations SET provider_thread_id = NULL, thread_key = 'default' WHERE id = :id",
+                Map.of("id", conversation));
+        assertThat(messages(widget, token, SHOP, null).json().get("items")).isEmpty();
+
+        // the upgrade's migration, once more: it changes only what it has not changed yet
+        try (Connection connection = Objects.requireNonNull(jdbc.getJdbcTemplate().getDataSource())
+                .getConnection()) {
+            ScriptUtils.executeSqlScript(connection, new ClassPathResource(
+                    "db/migration/V16__widget_visitor_threads.sql"));
+        }
+
+        assertThat(messages(widget, token, SHOP, null).json().get("items"))
+                .extracting(message -> message.get("text").asText())
+                .containsExactly("from before the upgrade", "Echo: from before the upgrade");
+        assertThat(send(widget, token, SHOP, "o-3", "after the upgrade").statusCode()).isEqualTo(202);
+        assertThat(awaitHistory(widget, token, 4)).extracting(message -> message.get("conversationId").asText())
+                .containsOnly(conversation.toString());
+        assertThat(rows("SELECT provider_thread_id FROM conversations WHERE id = :id", Map.of("id",
+                verifiedConversation))).singleElement().satisfies(row -> assertThat(row.get("provider_thread_id"))
+                .as("a verified user's conversation is no visitor's thread").isNull());
+    }
+
+    @Test
     void aVerifiedVisitorResumesVerifiedUntilTheSecretRotatesOrIdentityIsRequired() throws Exception {
         Widget widget = widget(Map.of("allowedDomains", "shop.example.com"));
         JsonNode signedIn = init(widget, SHOP, Map.of("user", Map.of("id", "u-5", "identityHash",
@@ -358,39 +538,50 @@ class WidgetIT extends DashboardIntegrationTest {
     }
 
     @Test
-    void readsAreRateLimitedPerVisitorAndOpenStreamsCapped() throws Exception {
+    void readsAreRateLimitedPerVisitorAndAddressAndAStreamOpeningIsARead() throws Exception {
         Widget widget = widget(Map.of("allowedDomains", "shop.example.com"));
-        String reader = init(widget, SHOP, Map.of()).json().get("token").asText();
+        JsonNode readerSession = init(widget, SHOP, Map.of()).json();
+        String reader = readerSession.get("token").asText();
         String bystander = init(widget, SHOP, Map.of()).json().get("token").asText();
-        JsonClient.Answer limited = null;
-        for (int i = 0; i < 200 && limited == null; i++) {
-            JsonClient.Answer answer = messages(widget, reader, SHOP, null);
-            if (answer.status() != 200) {
-                limited = answer;
-            }
-        }
-        assertThat(limited).as("no 429 in 200 reads").isNotNull();
-        assertThat(limited.status()).isEqualTo(429);
-        assertThat(limited.header("Content-Type")).startsWith("application/problem+json");
-        assertThat(Long.parseLong(limited.header("Retry-After"))).isPositive();
-        assertThat(limited.json().get("type").asText()).endsWith("rate-limited");
-        HttpResponse<String> stream = http.send(events(widget, reader), HttpResponse.BodyHandlers.ofString());
-        assertThat(stream.statusCode()).as("opening a stream is a read too").isEqualTo(429);
-        assertThat(messages(widget, bystander, SHOP, null).status()).as("another visitor reads on").isEqualTo(200);
+        // the suite lifts the widget's limits for the tests that poll; this API has low ones of its own
+        WidgetApi limited = widgetApiWithReadLimits(6, 4);
 
+        for (int i = 0; i < 3; i++) {
+            assertThat(readHistory(limited, reader)).isEqualTo(200);
+        }
+        assertThat(limited.reader(reader, SHOP, "unknown").id().toString()).as("a stream opening, the 4th read")
+                .isEqualTo(readerSession.get("visitorId").asText());
+        ProblemException refused = catchThrowableOfType(() -> readHistory(limited, reader), ProblemException.class);
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.slug()).isEqualTo("rate-limited");
+        assertThat(refused.retryAfter()).isPositive();
+        assertThat(catchThrowableOfType(() -> limited.reader(reader, SHOP, "unknown"), ProblemException.class)
+                .status()).as("opening a stream is a read too").isEqualTo(429);
+        // the address has made 6 reads so far
+        assertThat(catchThrowableOfType(() -> readHistory(limited, bystander), ProblemException.class).status())
+                .as("the address is over its limit").isEqualTo(429);
+        assertThat(limited.reader(bystander, SHOP, "192.0.2.10").verified()).as("another address reads on")
+                .isFalse();
+    }
+
+    @Test
+    void aVisitorsNewStreamOverTheCapReplacesItsOldestOne() throws Exception {
+        Widget widget = widget(Map.of("allowedDomains", "shop.example.com"));
+        String token = init(widget, SHOP, Map.of()).json().get("token").asText();
         List<VisitorStream> open = new ArrayList<>();
         try {
-            for (int i = 0; i < 3; i++) {
-                open.add(stream(widget, bystander));
+            // three streams, the cap; a reconnect after a network drop comes before the dead one is noticed
+            for (int i = 0; i < 4; i++) {
+                open.add(stream(widget, token));
             }
-            HttpResponse<String> fourth = http.send(events(widget, bystander), HttpResponse.BodyHandlers.ofString());
-            assertThat(fourth.statusCode()).isEqualTo(429);
-            assertThat(fourth.headers().firstValue("Retry-After")).isPresent();
-            assertThat(fourth.body()).contains("too-many-streams");
+            await().atMost(Duration.ofSeconds(10)).until(() -> open.get(0).ended().get());
+            assertThat(send(widget, token, SHOP, "n-1", "after the reconnect").statusCode()).isEqualTo(202);
+            String stored = awaitHistory(widget, token, 1).get(0).get("id").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> open.get(3).text().contains(stored));
+            assertThat(open.subList(1, 4)).noneSatisfy(stream -> assertThat(stream.ended().get()).isTrue());
+            assertThat(open.get(0).text()).doesNotContain(stored);
         } finally {
-            for (VisitorStream each : open) {
-                each.close();
-            }
+            open.forEach(VisitorStream::close);
         }
     }
 
@@ -531,6 +722,32 @@ class WidgetIT extends DashboardIntegrationTest {
                 .contains("orders, returns or shipping");
     }
 
+    /** The widget API as the application makes it, with low read limits per address and per visitor. */
+    private WidgetApi widgetApiWithReadLimits(int perAddress, int perVisitor) {
+        return new WidgetApi(channels, context.getBean(WidgetIdentities.class), context.getBean(WidgetVisitors.class),
+                context.getBean(WidgetConversations.class), context.getBean(WidgetTokens.class),
+                context.getBean(EventPublisher.class), context.getBean(AiAgents.class),
+                context.getBean(ContactResolver.class), context.getBean(ContactService.class),
+                context.getBean(IdentifierNormaliser.class), 100_000, 100_000, 100_000, perAddress, perVisitor,
+                Duration.ofMinutes(1), 100);
+    }
+
+    /** Reads the visitor's history through {@code widgetApi} as GET /api/widget/messages does: the status. */
+    private int readHistory(WidgetApi widgetApi, String token) {
+        Exchange exchange = new DefaultExchange(context.getBean(CamelContext.class));
+        exchange.getMessage().setHeader("Authorization", "Bearer " + token);
+        exchange.getMessage().setHeader("Origin", SHOP);
+        widgetApi.messages(exchange);
+        return exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+    }
+
+    /** A contact the team made in the widget's tenant: its id. */
+    private String newContact(Widget widget, Map<String, Object> fields) {
+        JsonClient.Answer created = api.post("/api/contacts", widget.admin().accessToken(), json(fields));
+        assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+        return created.json().get("id").asText();
+    }
+
     private Map<String, Object> visitorRow(String visitorId) {
         return rows("SELECT page_url, referrer, user_agent, first_seen, last_seen FROM widget_visitors WHERE id = :id",
                 Map.of("id", UUID.fromString(visitorId))).get(0);
@@ -542,7 +759,7 @@ class WidgetIT extends DashboardIntegrationTest {
     }
 
     /** A visitor's open event stream, read in the background. */
-    private record VisitorStream(HttpResponse<Stream<String>> response, List<String> lines)
+    private record VisitorStream(HttpResponse<Stream<String>> response, List<String> lines, AtomicBoolean ended)
             implements AutoCloseable {
 
         String text() {
@@ -564,16 +781,18 @@ class WidgetIT extends DashboardIntegrationTest {
         List<String> lines = new CopyOnWriteArrayList<>();
         HttpResponse<Stream<String>> response = http.send(events(widget, token), HttpResponse.BodyHandlers.ofLines());
         assertThat(response.statusCode()).isEqualTo(200);
+        AtomicBoolean ended = new AtomicBoolean();
         Thread reader = new Thread(() -> {
             try {
                 response.body().forEach(lines::add);
             } catch (UncheckedIOException closed) {
                 // the test closed the stream
             }
+            ended.set(true);
         });
         reader.setDaemon(true);
         reader.start();
-        return new VisitorStream(response, lines);
+        return new VisitorStream(response, lines, ended);
     }
 
     private Widget widget(Map<String, String> settings) {

@@ -5,12 +5,12 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.custarea.routes.support.AttributeChanges;
 import com.custarea.routes.support.Cursor;
 import com.custarea.routes.support.Page;
 import com.custarea.routes.support.Problem;
@@ -108,22 +108,11 @@ public class ContactService {
     @Transactional
     public boolean mergePrefixedAttributes(UUID tenantId, UUID id, String prefix, Map<String, Object> attributes,
                                            int maxKeys) {
-        Map<String, Object> set = new LinkedHashMap<>();
-        List<String> removed = new ArrayList<>();
-        attributes.forEach((key, value) -> {
-            if (value == null) {
-                removed.add(prefix + key);
-            } else {
-                set.put(prefix + key, value);
-            }
-        });
-        // computed from the row itself, so concurrent merges each see the other's result
-        String merged = "((attributes || CAST(:set AS jsonb)) - CAST(:removed AS text[]))";
+        String merged = AttributeChanges.MERGED;
         return jdbc.update("UPDATE contacts SET attributes = " + merged + ", updated_at = now()"
                 + " WHERE id = :id AND tenant_id = :tenantId AND (SELECT count(*) FROM jsonb_object_keys(" + merged
                 + ") AS k WHERE left(k, length(:prefix)) = :prefix) <= :maxKeys",
-                new MapSqlParameterSource().addValue("set", PayloadJson.write(set))
-                .addValue("removed", SqlArrays.texts(removed)).addValue("prefix", prefix)
+                AttributeChanges.of(prefix, attributes).addTo(new MapSqlParameterSource()).addValue("prefix", prefix)
                 .addValue("maxKeys", maxKeys).addValue("id", id).addValue("tenantId", tenantId)) == 1;
     }
 

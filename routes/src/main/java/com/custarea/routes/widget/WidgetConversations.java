@@ -16,13 +16,7 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Service;
 
-/**
- * A visitor's side of the widget: their messages become InboundMessages (the same pipeline, contact resolution and
- * agent as every channel) and their history is read back. A verified identity links the visitor to the tenant's
- * contact and its whole widget history. An unverified visitor's pre-chat e-mail finds the contact that e-mail
- * belongs to on every channel, but proves nothing, so such a visitor writes in a thread of its own and reads only
- * the conversations of that thread: typing someone's address shows nobody's history.
- */
+/** A visitor's side of the widget: its messages as the pipeline's InboundMessages, and the history it may read. */
 @Service
 public class WidgetConversations {
 
@@ -41,13 +35,16 @@ public class WidgetConversations {
     }
 
     /**
-     * The conversations a visitor may read on its widget: those of its own thread and, when verified, every one of
-     * the verified user's contact.
+     * The conversations a visitor may read on its widget: those of its own thread and, when verified, those of the
+     * verified user's contact that are no visitor's thread. An unverified visitor's pre-chat e-mail lands it on the
+     * contact of that address, but proves nothing, so it writes in a thread of its own; the verified user of that
+     * contact reads none of those threads, since whoever typed the address may not be that user.
      */
     private static final String VISITORS_CONVERSATION = """
             (c.provider_thread_id = :thread
-             OR c.contact_id IN (SELECT contact_id FROM contact_identifiers
-                                 WHERE tenant_id = :t AND type = 'external' AND value = :user))
+             OR (c.contact_id IN (SELECT contact_id FROM contact_identifiers
+                                  WHERE tenant_id = :t AND type = 'external' AND value = :user)
+                 AND (c.provider_thread_id IS NULL OR left(c.provider_thread_id, :prefixLength) <> :prefix)))
             """;
 
     private final NamedParameterJdbcTemplate jdbc;
@@ -71,7 +68,8 @@ public class WidgetConversations {
      * Who the visitor is among contacts' identifiers: the visitor id first, then the verified user id, or, for an
      * unverified visitor, the e-mail it gave (so it lands on the contact that wrote in with that address). Never a
      * verified visitor's e-mail: the identity hash covers only the user id, and a verified visitor reads its
-     * contact's history, so an unproven address there would let one signed-in user read another person's.
+     * contact's history, so an unproven address there would let one signed-in user read another person's (nor one
+     * of a visitor whose proof lapsed: {@link WidgetVisitors.Visitor#withUserId} leaves it out).
      */
     public List<ContactIdentifier> identifiers(WidgetVisitors.Visitor visitor) {
         List<ContactIdentifier> identifiers = new ArrayList<>();
@@ -100,7 +98,7 @@ public class WidgetConversations {
 
     /**
      * The messages the visitor may read on this widget, oldest first, notes never: those of its own thread, and
-     * when verified those of every conversation of the user's contact here.
+     * when verified those of the user's contact here outside visitors' threads.
      */
     public List<HistoryMessage> history(WidgetVisitors.Visitor visitor, UUID conversationId, int limit) {
         List<HistoryMessage> newestFirst = jdbc.query("""
@@ -125,7 +123,8 @@ public class WidgetConversations {
 
     private static MapSqlParameterSource visitorParams(WidgetVisitors.Visitor visitor) {
         return new MapSqlParameterSource().addValue("t", visitor.tenantId()).addValue("c", visitor.channelId())
-                .addValue("thread", visitorThread(visitor))
+                .addValue("thread", visitorThread(visitor)).addValue("prefix", VISITOR_THREAD_PREFIX)
+                .addValue("prefixLength", VISITOR_THREAD_PREFIX.length())
                 .addValue("user", visitor.verified() ? USER_PREFIX + visitor.userId() : null);
     }
 }

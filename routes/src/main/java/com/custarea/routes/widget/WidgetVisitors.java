@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.custarea.routes.support.AttributeChanges;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -24,9 +25,22 @@ public class WidgetVisitors {
             return userId != null;
         }
 
-        /** This visitor as verified for {@code provenUserId} in the current session, or unverified (null). */
+        /**
+         * This visitor as verified for {@code provenUserId} in the current session, or unverified (null). A visitor
+         * that once proved a user id and is now unverified keeps no e-mail: that one may have been given while
+         * verified, where nothing checks it, and an unverified visitor's e-mail finds a contact.
+         */
         public Visitor withUserId(String provenUserId) {
-            return new Visitor(id, tenantId, channelId, provenUserId, name, email);
+            boolean lapsed = provenUserId == null && userId != null;
+            return new Visitor(id, tenantId, channelId, provenUserId, name, lapsed ? null : email);
+        }
+
+        /**
+         * Whether the contact this visitor's identifiers reach may be someone else's: it gave an e-mail (anyone can
+         * type one) or once proved a user id. Only a visitor that did neither is surely alone on its contact.
+         */
+        public boolean mayShareAContact() {
+            return email != null || userId != null;
         }
     }
 
@@ -72,6 +86,20 @@ public class WidgetVisitors {
                 """, params(visitor.id(), visitor.tenantId(), visitor.channelId(), page)
                 .addValue("userId", verifiedUserId).addValue("name", name).addValue("email", email));
         return find(visitor.tenantId(), visitor.channelId(), visitor.id()).orElseThrow();
+    }
+
+    /**
+     * Merges the site's custom attributes into those kept on the visitor (a null value removes a key), unless the
+     * visitor would then hold more than {@code maxKeys}: false then, and nothing is changed.
+     */
+    public boolean mergeAttributes(Visitor visitor, Map<String, Object> attributes, int maxKeys) {
+        String merged = AttributeChanges.MERGED;
+        return jdbc.update("UPDATE widget_visitors SET attributes = " + merged
+                + " WHERE id = :id AND tenant_id = :t AND channel_id = :c"
+                + " AND (SELECT count(*) FROM jsonb_object_keys(" + merged + ")) <= :maxKeys",
+                AttributeChanges.of("", attributes).addTo(new MapSqlParameterSource()).addValue("maxKeys", maxKeys)
+                .addValue("id", visitor.id()).addValue("t", visitor.tenantId())
+                .addValue("c", visitor.channelId())) == 1;
     }
 
     private static MapSqlParameterSource params(UUID id, UUID tenantId, UUID channelId, Page page) {
