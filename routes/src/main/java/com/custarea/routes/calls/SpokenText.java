@@ -3,6 +3,9 @@ package com.custarea.routes.calls;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The agent's text as a phone says it, cleaned while it streams in: without the {@code [n]} citations the model is
  * asked for and without markdown (emphasis, bullets, headings, links, code marks), which speech would read aloud.
@@ -10,8 +13,10 @@ import java.util.regex.Pattern;
  */
 final class SpokenText {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SpokenText.class);
     private static final Pattern LINK = Pattern.compile("\\[([^\\]\\n]+)]\\([^)\\s]*\\)");
-    private static final Pattern CITATION = Pattern.compile("\\s*\\[\\d+(?:\\s*[,;–-]\\s*\\d+)*]");
+    // the model cites a handful of passages: one or two digits; a year or a code in brackets is text
+    private static final Pattern CITATION = Pattern.compile("\\s*\\[\\d{1,2}(?:\\s*[,;–-]\\s*\\d{1,2})*]");
     private static final Pattern LINE_MARKER = Pattern.compile("(?m)^[ \\t]*(?:[-*+•>]|#{1,6})(?=[ \\t]|$)[ \\t]*");
     private static final Pattern OPENING_MARK = Pattern.compile("(?<![\\w*_`])[*_`]{1,3}(?=\\S)");
     private static final Pattern CLOSING_MARK = Pattern.compile("(?<=\\S)[*_`]{1,3}(?![\\w*_`])");
@@ -67,7 +72,14 @@ final class SpokenText {
         }
         int bracket = raw.lastIndexOf("[", end);
         if (bracket >= 0 && end - bracket < BRACKET_HOLD && unfinishedBracket(raw.substring(bracket, end))) {
+            // back to the start of the bracket's word: a mark before it (*[link](…)*) is only read right with both
             end = bracket;
+            while (end > 0 && !Character.isWhitespace(raw.charAt(end - 1))) {
+                end--;
+            }
+            while (end > 0 && Character.isWhitespace(raw.charAt(end - 1))) {
+                end--;
+            }
         }
         return end;
     }
@@ -84,11 +96,18 @@ final class SpokenText {
 
     private void release(int end) {
         String cleaned = clean(raw.substring(0, end));
-        // cleaning a longer text keeps what the shorter gave; the length check only guards against saying twice
-        if (cleaned.length() > said.length()) {
-            String next = cleaned.substring(said.length());
-            said.append(next);
-            out.accept(next);
+        if (cleaned.length() <= said.length()) {
+            return;
         }
+        if (!cleaned.startsWith(said.toString())) {
+            // cut where cleaning was not yet stable: wait for more text; the end says what is left either way
+            if (end < raw.length()) {
+                return;
+            }
+            LOG.debug("The cleaned answer diverged from what was already said; the rest is said from its length");
+        }
+        String next = cleaned.substring(said.length());
+        said.append(next);
+        out.accept(next);
     }
 }

@@ -52,4 +52,25 @@ class SpokenTextTest {
         text.finish();
         assertThat(text.said()).isEqualTo("Hello there, how are you. Fine");
     }
+
+    @Test
+    void aLinkInsideEmphasisStreamsWhole() {
+        String raw = "Read *[our policy](https://x.test/p)* now, or **[call us](tel:+1)** [1].";
+        for (int size = 1; size <= 9; size++) {
+            List<String> pieces = new ArrayList<>();
+            SpokenText text = new SpokenText(pieces::add);
+            for (int i = 0; i < raw.length(); i += size) {
+                text.append(raw.substring(i, Math.min(raw.length(), i + size)));
+            }
+            text.finish();
+            assertThat(String.join("", pieces)).as("pieces of %d characters", size)
+                    .isEqualTo("Read our policy now, or call us.");
+        }
+    }
+
+    @Test
+    void bracketsThatAreNoCitationStay() {
+        assertThat(SpokenText.clean("Since [2021] the form [sic] costs $3.50 [1]."))
+                .isEqualTo("Since [2021] the form [sic] costs $3.50.");
+    }
 }

@@ -45,4 +45,27 @@ class SentenceStreamTest {
         assertThat(SentenceStream.of(null)).isEmpty();
         assertThat(SentenceStream.of("  \n ")).isEmpty();
     }
+
+    @Test
+    void abbreviationsAndLowerCaseAfterAPeriodDoNotEndASentence() {
+        assertThat(SentenceStream.of("Call Dr. Smith, e.g. at 9 a.m. tomorrow. We ship to the U.S. and Canada. 3 days."))
+                .containsExactly("Call Dr. Smith, e.g. at 9 a.m. tomorrow.", "We ship to the U.S. and Canada.",
+                        "3 days.");
+        SentenceStream sentences = new SentenceStream();
+        assertThat(sentences.append("It costs 5 EUR. ")).as("the next word decides").isEmpty();
+        assertThat(sentences.append("ok")).isEmpty();
+        assertThat(sentences.append(". Next")).containsExactly("It costs 5 EUR. ok.");
+    }
+
+    @Test
+    void aSentenceThatRunsOnIsCutAtItsLastClause() {
+        String clause = "and then the parcel goes to the next depot on the way, ";
+        SentenceStream sentences = new SentenceStream();
+        List<String> done = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            done.addAll(sentences.append(clause));
+        }
+        assertThat(done).isNotEmpty().allMatch(sentence -> sentence.endsWith(","));
+        assertThat(String.join(" ", done).length()).isGreaterThan(150);
+    }
 }
