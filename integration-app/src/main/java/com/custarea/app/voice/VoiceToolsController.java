@@ -1,9 +1,12 @@
 package com.custarea.app.voice;
 
+import static com.custarea.app.voice.VoiceRequests.json;
+import static com.custarea.app.voice.VoiceRequests.text;
+import static com.custarea.app.voice.VoiceRequests.uuid;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import com.custarea.routes.calls.RealtimeVoiceAgent;
 import com.custarea.routes.support.ProblemException;
@@ -87,33 +90,5 @@ public class VoiceToolsController {
         }
         agent.recordUsage(uuid(request, "tenantId"), uuid(request, "channelId"), tokens.asLong());
         return ResponseEntity.noContent().build();
-    }
-
-    private static JsonNode json(String body) {
-        try {
-            JsonNode request = PayloadJson.tree(body);
-            if (request.isObject()) {
-                return request;
-            }
-        } catch (RuntimeException e) {
-            // answered below
-        }
-        throw ProblemException.badRequest("The body must be a JSON object", List.of());
-    }
-
-    private static String text(JsonNode request, String field, int maxLength) {
-        String value = request.path(field).asText("");
-        if (value.isBlank() || value.length() > maxLength) {
-            throw ProblemException.badRequest(field + " must be 1 to " + maxLength + " characters", List.of());
-        }
-        return value;
-    }
-
-    private static UUID uuid(JsonNode request, String field) {
-        try {
-            return UUID.fromString(request.path(field).asText());
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest(field + " must be a UUID", List.of());
-        }
     }
 }

@@ -5,9 +5,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The instructions of an AI agent that speaks with a caller through a realtime voice model: who it is, where its
- * answers come from, when it hands the call over, phone manners, and then the team's own instructions. It names only
- * the tools the agent was given, so the model is never told to call one it does not have.
+ * The phone instructions of an AI agent for a realtime voice model, naming only the tools the agent was given.
  */
 public final class PhoneAgentPrompt {
 
@@ -22,7 +20,10 @@ public final class PhoneAgentPrompt {
     private PhoneAgentPrompt() {
     }
 
-    /** The instructions for {@code agent} offered {@code tools} (the definitions it was given). */
+    /**
+     * The instructions for {@code agent} offered {@code tools}: who it is, where its answers come from, when it hands
+     * the call over, phone manners, then the team's own instructions.
+     */
     public static String of(AiAgents.AiAgent agent, List<AgentTools.Definition> tools) {
         Set<String> names = tools.stream().map(AgentTools.Definition::name).collect(Collectors.toSet());
         StringBuilder prompt = new StringBuilder("You are ").append(agent.name().strip())

@@ -10,11 +10,9 @@ import com.custarea.routes.ai.AgentTools;
 import com.custarea.routes.ai.AiAgents;
 import com.custarea.routes.ai.AiBudgets;
 import com.custarea.routes.ai.PhoneAgentPrompt;
-import com.custarea.routes.channels.ChannelRegistry;
 import com.custarea.routes.channels.ChannelSettings;
 import com.custarea.routes.support.DeterministicIds;
 import com.custarea.routes.support.EventPublisher;
-import com.custarea.routes.support.ProblemException;
 import com.custarea.schemas.AiRequest;
 import com.custarea.schemas.Channel;
 import com.custarea.schemas.PayloadJson;
@@ -44,26 +42,24 @@ public class RealtimeVoiceAgent {
                            String toolCallId, String name, String arguments) {
     }
 
-    private final ChannelRegistry channels;
+    private final VoiceCallPlaces places;
     private final AiAgents agents;
     private final AiBudgets budgets;
     private final AgentTools tools;
-    private final CallConversations conversations;
     private final EventPublisher publisher;
 
-    public RealtimeVoiceAgent(ChannelRegistry channels, AiAgents agents, AiBudgets budgets, AgentTools tools,
-                              CallConversations conversations, EventPublisher publisher) {
-        this.channels = channels;
+    public RealtimeVoiceAgent(VoiceCallPlaces places, AiAgents agents, AiBudgets budgets, AgentTools tools,
+                              EventPublisher publisher) {
+        this.places = places;
         this.agents = agents;
         this.budgets = budgets;
         this.tools = tools;
-        this.conversations = conversations;
         this.publisher = publisher;
     }
 
     /** The session of a new call on the line {@code channelId}; off when the agent is off, missing or over budget. */
     public Setup setup(UUID tenantId, UUID channelId) {
-        ChannelSettings line = line(tenantId, channelId);
+        ChannelSettings line = places.line(tenantId, channelId);
         if (!line.aiAgentEnabled()) {
             return Setup.off("the AI agent is off on this line");
         }
@@ -81,22 +77,22 @@ public class RealtimeVoiceAgent {
 
     /**
      * Runs one tool call of the model's and announces what it changed; the result (JSON) is what the model reads,
-     * an error included. The effects' ids derive from the call and the model's call id, so a repeated request opens
-     * no second ticket.
+     * an error included. The effects' ids derive from the tenant, the call and the model's call id, so a repeated
+     * request opens no second ticket. The team's note of the call is the recorder's (the bridge sends every tool
+     * call to calls.events), so the outcome's note is not stored a second time.
      */
     public String call(ToolCall call) {
-        ChannelSettings line = line(call.tenantId(), call.channelId());
+        ChannelSettings line = places.line(call.tenantId(), call.channelId());
         Optional<AiAgents.AiAgent> agent = agents.forChannel(call.tenantId(), call.channelId());
         if (!line.aiAgentEnabled() || agent.isEmpty()) {
             return PayloadJson.write(Map.of("error", "the AI agent is off on this line"));
         }
-        CallConversations.CallConversation where = conversations.of(line, call.callSid(), call.customerNumber());
-        String correlationId = "call-" + call.callId();
-        // the first tool call of a call may come before the recorder has seen the call start
-        publisher.publish(conversations.announcements(line, where, correlationId));
-        AiRequest request = new AiRequest(DeterministicIds.of("voice.tool", call.callId() + ":" + call.toolCallId()),
-                call.tenantId(), Instant.now(), AiRequest.SCHEMA_VERSION, correlationId, where.conversationId(), null,
-                where.contactId(), Channel.VOICE, call.channelId(), null);
+        CallConversations.CallConversation where = places.conversation(line, call.callId(), call.callSid(),
+                call.customerNumber());
+        AiRequest request = new AiRequest(DeterministicIds.of("voice.tool", call.tenantId() + ":" + call.callId()
+                + ":" + call.toolCallId()), call.tenantId(), Instant.now(), AiRequest.SCHEMA_VERSION,
+                VoiceCallPlaces.correlationId(call.callId()), where.conversationId(), null, where.contactId(),
+                Channel.VOICE, call.channelId(), null);
         AgentTools.Outcome outcome = tools.call(new AgentTools.Session(request, agent.get()), call.name(),
                 call.arguments());
         publisher.publish(outcome.records());
@@ -105,12 +101,8 @@ public class RealtimeVoiceAgent {
 
     /** Counts one response of a call's model and the tokens it used in the tenant's daily budget. */
     public void recordUsage(UUID tenantId, UUID channelId, long tokens) {
-        line(tenantId, channelId);
+        places.line(tenantId, channelId);
         budgets.record(tenantId, tokens);
     }
 
-    private ChannelSettings line(UUID tenantId, UUID channelId) {
-        return channels.find(tenantId, channelId).filter(channel -> channel.type() == Channel.VOICE)
-                .orElseThrow(() -> ProblemException.notFound("No voice line " + channelId));
-    }
 }

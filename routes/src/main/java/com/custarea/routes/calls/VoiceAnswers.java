@@ -11,10 +11,8 @@ import com.custarea.routes.ai.AgentAnswer;
 import com.custarea.routes.ai.AiAgents;
 import com.custarea.routes.ai.AnswerEngines;
 import com.custarea.routes.ai.AnswerListener;
-import com.custarea.routes.channels.ChannelRegistry;
 import com.custarea.routes.channels.ChannelSettings;
 import com.custarea.routes.support.EventPublisher;
-import com.custarea.routes.support.ProblemException;
 import com.custarea.schemas.AiRequest;
 import com.custarea.schemas.Channel;
 import org.springframework.stereotype.Service;
@@ -73,12 +71,10 @@ public class VoiceAnswers {
                 speech.finish();
                 return new VoiceAnswer(speech.said(), true, "the AI agent is off on this line", List.of());
             }
-            CallConversations.CallConversation where = conversations.of(line, callSid, customerNumber);
-            // the first answer of a call may come before the recorder has seen the call start
-            publisher.publish(conversations.announcements(line, where, "call-" + callId));
+            CallConversations.CallConversation where = places.conversation(line, callId, callSid, customerNumber);
             AiRequest request = new AiRequest(UUID.randomUUID(), line.tenantId(), Instant.now(),
-                    AiRequest.SCHEMA_VERSION, "call-" + callId, where.conversationId(), null, where.contactId(),
-                    Channel.VOICE, line.id(), utterance);
+                    AiRequest.SCHEMA_VERSION, VoiceCallPlaces.correlationId(callId), where.conversationId(), null,
+                    where.contactId(), Channel.VOICE, line.id(), utterance);
             StringBuilder streamed = new StringBuilder();
             List<ToolCall> toolCalls = new ArrayList<>();
             AgentAnswer answer = engines.answer(request, agents.forChannel(line.tenantId(), line.id()),
@@ -94,7 +90,8 @@ public class VoiceAnswers {
                             toolCalls.add(new ToolCall(tool, arguments, outcome));
                         }
                     });
-            // what the agent's tools changed (a ticket, a contact) is announced as from any channel
+            // what the agent's tools changed (a ticket, a contact) is announced as from any channel; the team's
+            // note of each tool call is the recorder's (the bridge sends them to calls.events), not answer.notes()
             publisher.publish(answer.records());
             speech.append(unsaid(streamed.toString(), answer.text()));
             speech.finish();
@@ -105,16 +102,13 @@ public class VoiceAnswers {
 
     static final String TO_THE_TEAM = "Let me connect you with someone from the team.";
 
-    private final ChannelRegistry channels;
-    private final CallConversations conversations;
+    private final VoiceCallPlaces places;
     private final AnswerEngines engines;
     private final AiAgents agents;
     private final EventPublisher publisher;
 
-    public VoiceAnswers(ChannelRegistry channels, CallConversations conversations, AnswerEngines engines,
-                        AiAgents agents, EventPublisher publisher) {
-        this.channels = channels;
-        this.conversations = conversations;
+    public VoiceAnswers(VoiceCallPlaces places, AnswerEngines engines, AiAgents agents, EventPublisher publisher) {
+        this.places = places;
         this.engines = engines;
         this.agents = agents;
         this.publisher = publisher;
@@ -123,9 +117,7 @@ public class VoiceAnswers {
     /** Checks the request (the tenant's voice line) before anything runs: a ProblemException when it is wrong. */
     public Turn turn(UUID tenantId, UUID channelId, UUID callId, String callSid, String customerNumber,
                      String utterance) {
-        ChannelSettings line = channels.find(tenantId, channelId).filter(channel -> channel.type() == Channel.VOICE)
-                .orElseThrow(() -> ProblemException.notFound("No voice line " + channelId));
-        return new Turn(line, callId, callSid, customerNumber, utterance);
+        return new Turn(places.line(tenantId, channelId), callId, callSid, customerNumber, utterance);
     }
 
     /** The whole answer at once. */

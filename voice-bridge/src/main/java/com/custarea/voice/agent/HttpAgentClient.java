@@ -1,7 +1,5 @@
 package com.custarea.voice.agent;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -39,16 +37,11 @@ public class HttpAgentClient implements AgentClient {
     private static final Logger LOG = LoggerFactory.getLogger(HttpAgentClient.class);
     static final String APOLOGY = "Sorry, I did not catch that. Could you say it again?";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final String appBaseUrl;
-    private final String token;
+    private final InternalVoiceApi api;
     private final Duration timeout;
 
-    public HttpAgentClient(@Value("${custarea.voice.app-base-url}") String appBaseUrl,
-                           @Value("${custarea.voice.bridge-token}") String token,
-                           @Value("${custarea.voice.agent-timeout:20s}") Duration timeout) {
-        this.appBaseUrl = appBaseUrl.replaceAll("/+$", "");
-        this.token = token;
+    public HttpAgentClient(InternalVoiceApi api, @Value("${custarea.voice.agent-timeout:20s}") Duration timeout) {
+        this.api = api;
         this.timeout = timeout;
     }
 
@@ -61,12 +54,10 @@ public class HttpAgentClient implements AgentClient {
         body.put("callSid", call.callSid());
         body.put("customerNumber", call.customerNumber());
         body.put("utterance", utterance);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(appBaseUrl + "/api/internal/voice/answer"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .header("Accept", MediaType.APPLICATION_NDJSON_VALUE).timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.ofString(PayloadJson.write(body))).build();
+        HttpRequest request = api.post("/api/internal/voice/answer", body, timeout)
+                .header("Accept", MediaType.APPLICATION_NDJSON_VALUE).build();
         Lines lines = new Lines();
-        CompletableFuture<HttpResponse<Void>> sent = http.sendAsync(request, lines::subscriber);
+        CompletableFuture<HttpResponse<Void>> sent = api.send(request, lines::subscriber);
         sent.whenComplete((response, failure) -> {
             if (failure != null) {
                 lines.fail("could not be reached: " + failure);

@@ -1,8 +1,5 @@
 package com.custarea.voice.realtime;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -10,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import com.custarea.schemas.PayloadJson;
+import com.custarea.voice.agent.InternalVoiceApi;
 import com.custarea.voice.calls.CallSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
@@ -19,7 +17,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The realtime mode's agent through integration-app's internal voice API ({@code /realtime-session}, {@code /tool}
- * and {@code /realtime-usage}), with the bridge's token, asked without blocking a thread.
+ * and {@code /realtime-usage}), asked without blocking a thread.
  */
 @Component
 public class HttpRealtimeAgent implements RealtimeAgent {
@@ -27,16 +25,15 @@ public class HttpRealtimeAgent implements RealtimeAgent {
     private static final Logger LOG = LoggerFactory.getLogger(HttpRealtimeAgent.class);
     static final String UNAVAILABLE = "{\"error\":\"the tool could not be run right now\"}";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final String appBaseUrl;
-    private final String token;
+    private final InternalVoiceApi api;
+    private final Duration sessionTimeout;
     private final Duration timeout;
 
-    public HttpRealtimeAgent(@Value("${custarea.voice.app-base-url}") String appBaseUrl,
-                             @Value("${custarea.voice.bridge-token}") String token,
+    public HttpRealtimeAgent(InternalVoiceApi api,
+                             @Value("${custarea.voice.session-timeout:3s}") Duration sessionTimeout,
                              @Value("${custarea.voice.agent-timeout:20s}") Duration timeout) {
-        this.appBaseUrl = appBaseUrl.replaceAll("/+$", "");
-        this.token = token;
+        this.api = api;
+        this.sessionTimeout = sessionTimeout;
         this.timeout = timeout;
     }
 
@@ -45,7 +42,7 @@ public class HttpRealtimeAgent implements RealtimeAgent {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("tenantId", call.tenantId());
         body.put("channelId", call.line().channelId());
-        return post("/api/internal/voice/realtime-session", body).thenApply(response -> {
+        return post("/api/internal/voice/realtime-session", body, sessionTimeout).thenApply(response -> {
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("integration-app answered " + response.statusCode()
                         + " for the agent of call " + call.callId() + ": " + response.body());
@@ -67,7 +64,7 @@ public class HttpRealtimeAgent implements RealtimeAgent {
         body.put("toolCallId", toolCallId);
         body.put("name", name);
         body.put("arguments", arguments);
-        return post("/api/internal/voice/tool", body).handle((response, error) -> {
+        return post("/api/internal/voice/tool", body, timeout).handle((response, error) -> {
             if (error != null) {
                 LOG.warn("The tool {} of call {} could not be run: {}", name, call.callId(), error.toString());
                 return UNAVAILABLE;
@@ -87,7 +84,7 @@ public class HttpRealtimeAgent implements RealtimeAgent {
         body.put("tenantId", call.tenantId());
         body.put("channelId", call.line().channelId());
         body.put("tokens", tokens);
-        post("/api/internal/voice/realtime-usage", body).whenComplete((response, error) -> {
+        post("/api/internal/voice/realtime-usage", body, timeout).whenComplete((response, error) -> {
             if (error != null || response.statusCode() != 204) {
                 LOG.warn("The model usage of call {} ({} tokens) was not counted: {}", call.callId(), tokens,
                         error != null ? error.toString() : response.statusCode() + " " + response.body());
@@ -95,11 +92,8 @@ public class HttpRealtimeAgent implements RealtimeAgent {
         });
     }
 
-    private CompletableFuture<HttpResponse<String>> post(String path, Map<String, Object> body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(appBaseUrl + path))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .timeout(timeout).POST(HttpRequest.BodyPublishers.ofString(PayloadJson.write(body))).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    private CompletableFuture<HttpResponse<String>> post(String path, Map<String, Object> body, Duration within) {
+        return api.send(api.post(path, body, within).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String text(JsonNode node, String field) {

@@ -6,9 +6,8 @@ import com.custarea.voice.calls.CallSession;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The tenant's AI agent as the realtime mode's model runs it: what a call's model session is given, the model's tool
- * calls run for the call, and the model's usage counted in the tenant's AI budget. All answer asynchronously, so a
- * model socket's listener never waits on them.
+ * The tenant's AI agent as the realtime mode's model runs it (session, tool calls, usage), answering asynchronously so
+ * a model socket's listener never waits on it.
  */
 public interface RealtimeAgent {
 

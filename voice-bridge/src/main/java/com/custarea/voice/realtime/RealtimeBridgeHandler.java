@@ -60,6 +60,8 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final String HANDOFF_TOOL = "handoff_to_human";
     static final String END_TOOL = "end_call";
+    /** The Realtime API's refusal of a response.create while a response is still going. */
+    static final String ACTIVE_RESPONSE_ERROR = "conversation_already_has_active_response";
     /** The caller's audio kept while the agent's session is asked for: 5 s of 20 ms frames. */
     private static final int MAX_PENDING_FRAMES = 250;
     private static final Set<String> OPENAI_VOICES = Set.of("alloy", "ash", "ballad", "coral", "echo", "sage",
@@ -234,6 +236,9 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
         private boolean toolCallsInResponse;
         private int outputsPending;
         private boolean toolResponseDone;
+        // the model takes one response at a time: ours waits for the end of one it started itself (server VAD)
+        private boolean responseActive;
+        private boolean createAfterResponse;
         private String endReason;
         private boolean goodbyeRequested;
         private String endMark;
@@ -284,10 +289,11 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
                 end("handoff", CloseStatus.NORMAL);
                 return;
             }
+            ObjectNode update = sessionUpdate(call.line(), setup);
             OpenAiRealtimeClient client = OpenAiRealtimeClient.connect(http, realtimeUri, apiKey, CONNECT_TIMEOUT,
                     this);
             synchronized (this) {
-                client.send(sessionUpdate(call.line(), setup));
+                client.send(update);
                 String greeting = call.line().greeting();
                 if (greeting != null && !greeting.isBlank()) {
                     ObjectNode create = event("response.create");
@@ -342,16 +348,19 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
                         events.transcript(call, CallEvent.AGENT, event.path("transcript").asText(""));
                 case "response.function_call_arguments.done" -> functionCall(event.path("name").asText(""),
                         event.path("call_id").asText(""), event.path("arguments").asText("{}"));
+                case "response.created" -> responseCreated();
                 case "response.done" -> {
-                    agent.recordUsage(call, event.path("response").path("usage").path("total_tokens").asLong(0));
+                    long tokens = event.path("response").path("usage").path("total_tokens").asLong(0);
+                    if (tokens > 0) {
+                        agent.recordUsage(call, tokens);
+                    }
                     responseDone();
                 }
-                case "error" -> LOG.warn("Call {}: OpenAI Realtime error {}: {}", call.callId(),
-                        event.path("error").path("code").asText(""), event.path("error").path("message").asText(""));
+                case "error" -> modelError(event.path("error"));
                 case "session.created", "session.updated" -> LOG.debug("Call {}: {}", call.callId(),
                         event.path("type").asText());
                 default -> {
-                    // the other events (response.created, deltas of transcripts, …) need nothing
+                    // the other events (deltas of transcripts, …) need nothing
                 }
             }
         }
@@ -476,18 +485,51 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
             ObjectNode item = event("conversation.item.create");
             item.putObject("item").put("type", "function_call_output").put("call_id", callId).put("output", output);
             client.send(item);
-            boolean create;
+            boolean create = false;
             synchronized (this) {
                 outputsPending--;
-                create = outputsPending == 0 && toolResponseDone;
-                if (create) {
+                if (outputsPending == 0 && toolResponseDone) {
                     toolResponseDone = false;
-                    goodbyeRequested = endReason != null;
+                    create = askForResponse();
                 }
             }
             if (create) {
                 client.send(event("response.create"));
             }
+        }
+
+        /**
+         * Whether to send a response.create now (guarded by this): not while a response goes on (the model refuses
+         * it), then at that response's end instead.
+         */
+        private boolean askForResponse() {
+            if (responseActive) {
+                createAfterResponse = true;
+                return false;
+            }
+            goodbyeRequested = endReason != null;
+            return true;
+        }
+
+        private synchronized void responseCreated() {
+            responseActive = true;
+        }
+
+        /**
+         * An error event of the model's; a response.create refused because the model had started a response we had
+         * not heard of yet goes again when that response is done (its response.done follows the error).
+         */
+        private void modelError(JsonNode error) {
+            String code = error.path("code").asText("");
+            if (ACTIVE_RESPONSE_ERROR.equals(code)) {
+                synchronized (this) {
+                    createAfterResponse = true;
+                    goodbyeRequested = false;
+                }
+                LOG.debug("Call {}: the model was still answering, the response follows its end", call.callId());
+                return;
+            }
+            LOG.warn("Call {}: OpenAI Realtime error {}: {}", call.callId(), code, error.path("message").asText(""));
         }
 
         /**
@@ -499,11 +541,11 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
             boolean create = false;
             String mark = null;
             synchronized (this) {
+                responseActive = false;
                 if (toolCallsInResponse) {
                     toolCallsInResponse = false;
                     if (outputsPending == 0) {
-                        create = true;
-                        goodbyeRequested = endReason != null;
+                        create = askForResponse();
                     } else {
                         toolResponseDone = true;
                     }
@@ -513,6 +555,10 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
                     endMark = mark;
                     endTimer = timers.schedule(this::endAfterGoodbye, goodbyeTimeout.toMillis(),
                             TimeUnit.MILLISECONDS);
+                }
+                if (createAfterResponse) {
+                    createAfterResponse = false;
+                    create = create || askForResponse();
                 }
             }
             OpenAiRealtimeClient client = openai;

@@ -146,7 +146,8 @@ class HttpAgentClientTest {
         });
         server.setExecutor(Executors.newCachedThreadPool());
         server.start();
-        return new HttpAgentClient("http://127.0.0.1:" + server.getAddress().getPort() + "/", TOKEN, timeout);
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+        return new HttpAgentClient(new InternalVoiceApi(url, TOKEN), timeout);
     }
 
     private static void line(OutputStream out, String json) throws IOException {

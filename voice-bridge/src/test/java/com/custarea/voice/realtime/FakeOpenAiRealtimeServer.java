@@ -43,9 +43,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <li>after {@link #replyAfterAppends(int) N} {@code input_audio_buffer.append} events (once): the caller's turn
  * (speech started and stopped, committed, its transcription "I want to cancel"), then the model's answer: μ-law
  * audio deltas of item {@code item_1}, its transcript "Sure, I can help.", {@code response.done};</li>
- * <li>a {@code response.create} after a {@code function_call_output}: the goodbye (item {@code item_2});</li>
- * <li>on demand: {@link Connection#speechStarted()} (barge-in) and {@link Connection#functionCall} (a tool call and
- * its {@code response.done});</li>
+ * <li>a {@code response.create} after a {@code function_call_output}: the goodbye (item {@code item_2}); one
+ * while a response is still going: the real API's {@code conversation_already_has_active_response} error;</li>
+ * <li>on demand: {@link Connection#speechStarted()} (barge-in), {@link Connection#functionCall} (a tool call and
+ * its {@code response.done}), and a response of the model's own kept going ({@link Connection#beginResponse},
+ * {@link Connection#endResponse});</li>
  * <li>with {@link #echoAudio(boolean)}: every appended frame comes straight back as an output delta (for measuring
  * what the bridge adds).</li>
  * </ul>
@@ -267,6 +269,10 @@ public final class FakeOpenAiRealtimeServer implements AutoCloseable {
         private final AtomicInteger eventIds = new AtomicInteger();
         private final AtomicInteger responses = new AtomicInteger();
         private volatile String functionOutput;
+        /** The response going on, null between responses. */
+        private volatile String activeResponse;
+        private volatile boolean activeAnnounced;
+        private final List<JsonNode> errors = new CopyOnWriteArrayList<>();
         private volatile boolean closeSent;
         private volatile boolean closed;
 
@@ -321,14 +327,44 @@ public final class FakeOpenAiRealtimeServer implements AutoCloseable {
             send(event("input_audio_buffer.speech_started").put("audio_start_ms", 1000).put("item_id", "item_in_2"));
         }
 
+        /** The error events sent, in order. */
+        public List<JsonNode> errors() {
+            return List.copyOf(errors);
+        }
+
+        /**
+         * The model starts a response of its own (server VAD after the caller spoke) and keeps it going until
+         * {@link #endResponse()}; {@code announced} false holds its response.created back until then, as when the
+         * client's response.create crosses it on the wire.
+         */
+        public void beginResponse(boolean announced) {
+            String response = "resp_" + responses.incrementAndGet();
+            activeResponse = response;
+            activeAnnounced = announced;
+            if (announced) {
+                send(created(response));
+            }
+        }
+
+        /** The response of {@link #beginResponse} done (announced first if it was not). */
+        public void endResponse() {
+            String response = activeResponse;
+            if (!activeAnnounced) {
+                send(created(response));
+            }
+            ObjectNode done = event("response.done");
+            done.putObject("response").put("id", response).put("object", "realtime.response")
+                    .put("status", "completed").putObject("usage").put("total_tokens", RESPONSE_TOKENS);
+            activeResponse = null;
+            send(done);
+        }
+
         /** The model calls {@code name}: its arguments done, then its response done. */
         public void functionCall(String name, String callId, String arguments) {
             String response = "resp_" + responses.incrementAndGet();
             String item = "item_fc_" + responses.get();
-            ObjectNode created = event("response.created");
-            created.putObject("response").put("id", response).put("object", "realtime.response")
-                    .put("status", "in_progress");
-            send(created);
+            activeResponse = response;
+            send(created(response));
             send(event("response.function_call_arguments.done").put("response_id", response).put("item_id", item)
                     .put("output_index", 0).put("call_id", callId).put("name", name).put("arguments", arguments));
             ObjectNode done = event("response.done");
@@ -338,6 +374,7 @@ public final class FakeOpenAiRealtimeServer implements AutoCloseable {
                     .put("output_tokens", RESPONSE_TOKENS / 2);
             body.putArray("output").addObject().put("id", item).put("type", "function_call").put("name", name)
                     .put("call_id", callId).put("arguments", arguments);
+            activeResponse = null;
             send(done);
         }
 
@@ -484,7 +521,18 @@ public final class FakeOpenAiRealtimeServer implements AutoCloseable {
                         .put("content_index", event.path("content_index").asInt())
                         .put("audio_end_ms", event.path("audio_end_ms").asInt()));
                 case "response.create" -> {
-                    if (functionOutput != null) {
+                    String active = activeResponse;
+                    if (active != null) {
+                        // the real API takes one response at a time
+                        ObjectNode error = event("error");
+                        error.putObject("error").put("type", "invalid_request_error")
+                                .put("code", "conversation_already_has_active_response")
+                                .put("message", "Conversation already has an active response in progress: "
+                                        + active + ". Wait until the response is finished before creating a new one.")
+                                .putNull("param").put("event_id", event.path("event_id").asText(null));
+                        errors.add(error);
+                        send(error);
+                    } else if (functionOutput != null) {
                         functionOutput = null;
                         answer(GOODBYE_ITEM, GOODBYE_AUDIO, GOODBYE_TRANSCRIPT);
                     }
@@ -507,10 +555,8 @@ public final class FakeOpenAiRealtimeServer implements AutoCloseable {
 
         private void answer(String item, List<String> audio, String transcript) {
             String response = "resp_" + responses.incrementAndGet();
-            ObjectNode created = event("response.created");
-            created.putObject("response").put("id", response).put("object", "realtime.response")
-                    .put("status", "in_progress");
-            send(created);
+            activeResponse = response;
+            send(created(response));
             for (String delta : audio) {
                 send(event("response.output_audio.delta").put("response_id", response).put("item_id", item)
                         .put("output_index", 0).put("content_index", 0).put("delta", delta));
@@ -527,7 +573,15 @@ public final class FakeOpenAiRealtimeServer implements AutoCloseable {
             ObjectNode output = body.putArray("output").addObject().put("id", item).put("type", "message")
                     .put("role", "assistant");
             output.putArray("content").addObject().put("type", "output_audio").put("transcript", transcript);
+            activeResponse = null;
             send(done);
+        }
+
+        private ObjectNode created(String response) {
+            ObjectNode created = event("response.created");
+            created.putObject("response").put("id", response).put("object", "realtime.response")
+                    .put("status", "in_progress");
+            return created;
         }
 
         private ObjectNode sessionCreated() {

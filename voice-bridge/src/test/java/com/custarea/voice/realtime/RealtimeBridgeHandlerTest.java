@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -25,6 +26,8 @@ import com.custarea.voice.calls.CallSession;
 import com.custarea.voice.calls.CallSessions;
 import com.custarea.voice.lines.VoiceLine;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,8 +39,8 @@ import org.springframework.web.socket.WebSocketSession;
 /**
  * The realtime bridge against the fake Realtime server with a scripted agent: the session carries exactly the
  * agent's tools and instructions, a tool call leaves the model socket's thread free (the model's audio still reaches
- * Twilio while the tool runs) and the model is asked to go on only after the tool's output, and a line whose agent is
- * off, or cannot be asked, gets no model and is handed to the team.
+ * Twilio while the tool runs) and the model is asked to go on only after the tool's output and never over a response
+ * of its own, and a line whose agent is off, or cannot be asked, gets no model and is handed to the team.
  */
 class RealtimeBridgeHandlerTest {
 
@@ -50,6 +53,7 @@ class RealtimeBridgeHandlerTest {
     private final List<JsonNode> toTwilio = new CopyOnWriteArrayList<>();
     private final WebSocketSession twilio = mock(WebSocketSession.class);
     private FakeOpenAiRealtimeServer openai;
+    private String callSid;
     private RealtimeBridgeHandler handler;
 
     @BeforeEach
@@ -96,10 +100,13 @@ class RealtimeBridgeHandlerTest {
                 () -> openai.connections().isEmpty() ? null : openai.connections().get(0), Objects::nonNull);
         await().atMost(WAIT).until(() -> model.first("session.update"), Objects::nonNull);
 
+        // a response that used no tokens is not counted (the tool call's response after it is)
+        model.send(PayloadJson.mapper().createObjectNode().put("type", "response.done"));
         model.functionCall("create_ticket", "call_1", "{\"subject\":\"Refund\"}");
         await().atMost(WAIT).until(() -> agent.calls.size() == 1);
         assertThat(agent.calls.get(0)).isEqualTo("call_1 create_ticket {\"subject\":\"Refund\"}");
-        await().atMost(WAIT).until(() -> agent.usage.equals(List.of((long) FakeOpenAiRealtimeServer.RESPONSE_TOKENS)));
+        await().atMost(WAIT).until(() -> !agent.usage.isEmpty());
+        assertThat(agent.usage).containsExactly((long) FakeOpenAiRealtimeServer.RESPONSE_TOKENS);
 
         // the tool is still running: the model's audio reaches Twilio all the same
         String audio = FakeOpenAiRealtimeServer.tone(0, 160);
@@ -119,6 +126,71 @@ class RealtimeBridgeHandlerTest {
         assertThat(output.at("/item/output").asText()).isEqualTo("{\"ticketId\":\"t-1\"}");
         assertThat(received.indexOf(output)).isLessThan(received.indexOf(model.first("response.create")));
         verify(events).toolCall(call, "create_ticket", "{\"subject\":\"Refund\"}");
+    }
+
+    @Test
+    void aToolsOutputWaitsForTheResponseTheModelStartedMeanwhileAndIsThenSpoken() {
+        FakeOpenAiRealtimeServer.Connection model = callWithTool();
+        model.functionCall("create_ticket", "call_1", "{\"subject\":\"Refund\"}");
+        await().atMost(WAIT).until(() -> agent.calls.size() == 1);
+
+        // the caller spoke while the tool ran: server VAD started a response of its own, the bridge has heard of it
+        model.beginResponse(true);
+        String audio = FakeOpenAiRealtimeServer.tone(0, 160);
+        model.send(PayloadJson.mapper().createObjectNode().put("type", "response.output_audio.delta")
+                .put("item_id", "item_vad").put("delta", audio));
+        await().atMost(WAIT).until(() -> twilioGot(audio));
+        agent.toolResult.complete("{\"ticketId\":\"t-1\"}");
+        await().atMost(WAIT).until(() -> model.first("conversation.item.create") != null);
+        // a response.create would have followed the output on the same socket at once
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> model.received("response.create").isEmpty());
+
+        model.endResponse();
+        await().atMost(WAIT).until(() -> model.received("response.create").size() == 1);
+        await().atMost(WAIT).until(() -> twilioGot(FakeOpenAiRealtimeServer.GOODBYE_AUDIO.get(0)));
+        assertThat(model.errors()).isEmpty();
+    }
+
+    @Test
+    void aResponseCreateTheModelRefusesWhileItsOwnResponseGoesOnIsSentAgainWhenThatResponseIsDone() {
+        FakeOpenAiRealtimeServer.Connection model = callWithTool();
+        model.functionCall("create_ticket", "call_1", "{\"subject\":\"Refund\"}");
+        await().atMost(WAIT).until(() -> agent.calls.size() == 1);
+
+        // the model's own response.created is still on its way when the tool's output goes
+        model.beginResponse(false);
+        agent.toolResult.complete("{\"ticketId\":\"t-1\"}");
+        await().atMost(WAIT).until(() -> model.errors().size() == 1);
+        assertThat(model.errors().get(0).at("/error/code").asText())
+                .isEqualTo(RealtimeBridgeHandler.ACTIVE_RESPONSE_ERROR);
+
+        model.endResponse();
+        await().atMost(WAIT).until(() -> model.received("response.create").size() == 2);
+        await().atMost(WAIT).until(() -> twilioGot(FakeOpenAiRealtimeServer.GOODBYE_AUDIO.get(0)));
+        assertThat(model.errors()).hasSize(1);
+        assertThat(sessions.endReason(callSid)).isEmpty();
+    }
+
+    @Test
+    void aSetupTheSessionCannotBeMadeOfEndsTheCallAsFailed() throws IOException {
+        // tools that cannot be read: building the session.update throws on the HTTP client's thread
+        JsonNode broken = new ArrayNode(JsonNodeFactory.instance) {
+            @Override
+            public Iterator<JsonNode> elements() {
+                throw new IllegalStateException("unreadable tools");
+            }
+        };
+        CompletableFuture<RealtimeAgent.Setup> setup = new CompletableFuture<>();
+        agent.setup = setup;
+        CallSession call = open();
+        handler.open(call, twilio).start(startEvent(call));
+
+        setup.complete(new RealtimeAgent.Setup(true, null, "You are Ada.", broken));
+
+        await().atMost(WAIT).until(() -> sessions.endReason(call.callSid()).isPresent());
+        assertThat(sessions.endReason(call.callSid())).contains("failed");
+        verify(twilio).close(CloseStatus.SERVER_ERROR);
+        assertThat(openai.connections()).as("no model socket left open").isEmpty();
     }
 
     @Test
@@ -147,6 +219,24 @@ class RealtimeBridgeHandlerTest {
         assertThat(sessions.endReason(call.callSid())).contains("handoff");
         verify(twilio).close(CloseStatus.NORMAL);
         assertThat(openai.connections()).isEmpty();
+    }
+
+    /** A call whose agent has the create_ticket tool, its model session set up. */
+    private FakeOpenAiRealtimeServer.Connection callWithTool() {
+        agent.setup = CompletableFuture.completedFuture(new RealtimeAgent.Setup(true, null, "You are Ada.",
+                tools("create_ticket")));
+        CallSession call = open();
+        callSid = call.callSid();
+        handler.open(call, twilio).start(startEvent(call));
+        FakeOpenAiRealtimeServer.Connection model = await().atMost(WAIT).until(
+                () -> openai.connections().isEmpty() ? null : openai.connections().get(0), Objects::nonNull);
+        await().atMost(WAIT).until(() -> model.first("session.update"), Objects::nonNull);
+        return model;
+    }
+
+    private boolean twilioGot(String audio) {
+        return toTwilio.stream().anyMatch(message -> "media".equals(message.path("event").asText())
+                && audio.equals(message.at("/media/payload").asText()));
     }
 
     private CallSession open() {
