@@ -1,23 +1,17 @@
 package com.custarea.routes.webhooks;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 import com.custarea.routes.api.ApiChannelHeaders;
 import com.custarea.routes.support.HmacSignatures;
@@ -25,21 +19,10 @@ import com.custarea.routes.support.ProviderCallErrorHandling;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
-import org.apache.hc.client5.http.DnsResolver;
-import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -50,18 +33,14 @@ import org.springframework.stereotype.Component;
  * subscription's secret, with the delivery id), 2xx accepted, anything else retried with exponential backoff and
  * jitter (a longer Retry-After wins) until the last attempt, after which the delivery is dead until replayed.
  * Connections go only to addresses the URL policy passed, and redirects are not followed, since a redirect could
- * lead to an address the policy refuses. Each attempt has a hard deadline, and the claim on a batch outlasts it.
+ * lead to an address the policy refuses ({@link PinnedHttpClient}). Each attempt has a hard deadline, and the claim
+ * on a batch outlasts it.
  */
 @Component
 public class WebhookDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
     private static final int MAX_ERROR_LENGTH = 500;
-    /**
-     * How many of a host's addresses one attempt tries to connect to: each may take the whole connect timeout, so
-     * a host with many dead addresses would otherwise stretch the attempt without bound.
-     */
-    static final int MAX_ADDRESSES_TRIED = 2;
     /** The retry schedule when the configuration names none: 30 s, doubling, at most an hour apart, 12 attempts. */
     static final String DEFAULT_INITIAL_DELAY = "30s";
     static final String DEFAULT_MAX_DELAY = "1h";
@@ -71,9 +50,8 @@ public class WebhookDispatcher {
     private final WebhookSubscriptions subscriptions;
     private final WebhookUrlPolicy policy;
     private final MeterRegistry meters;
-    private final CloseableHttpClient http;
+    private final PinnedHttpClient http;
     private final ExecutorService sending;
-    private final ScheduledExecutorService deadlines;
     private final int batchSize;
     private final Duration attemptDeadline;
     private final Duration lease;
@@ -107,14 +85,11 @@ public class WebhookDispatcher {
         this.initialDelay = initialDelay;
         this.maxDelay = maxDelay;
         this.maxAttempts = maxAttempts;
-        this.http = httpClient(policy, connectTimeout, requestTimeout, batchSize);
+        // no redirects: a receiver answers where it was subscribed, and 3xx is an answer like any other non-2xx
+        this.http = new PinnedHttpClient(policy, connectTimeout, requestTimeout, batchSize, 0,
+                "CustArea-Webhooks/1");
         this.sending = Executors.newFixedThreadPool(batchSize, runnable -> {
             Thread thread = new Thread(runnable, "webhook-send");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.deadlines = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "webhook-deadline");
             thread.setDaemon(true);
             return thread;
         });
@@ -122,47 +97,12 @@ public class WebhookDispatcher {
 
     /** The longest one attempt may take: connecting to each address it tries, then the answer's status line. */
     static Duration attemptDeadline(Duration connectTimeout, Duration requestTimeout) {
-        return connectTimeout.multipliedBy(MAX_ADDRESSES_TRIED).plus(requestTimeout);
+        return PinnedHttpClient.headDeadline(connectTimeout, requestTimeout);
     }
 
     /** How long a claimed batch is kept from other instances. */
     Duration lease() {
         return lease;
-    }
-
-    /**
-     * The client deliveries go out through: it connects only to addresses the URL policy passed as it resolved the
-     * host for this very connection (the Host header and TLS server name stay the URL's host), follows no
-     * redirects (one could lead where the policy refuses) and retries nothing by itself.
-     */
-    static CloseableHttpClient httpClient(WebhookUrlPolicy policy, Duration connectTimeout, Duration requestTimeout,
-                                          int maxConnections) {
-        DnsResolver checkedResolver = new DnsResolver() {
-            @Override
-            public InetAddress[] resolve(String host) throws UnknownHostException {
-                InetAddress[] addresses = policy.addressesFor(host);
-                return addresses.length <= MAX_ADDRESSES_TRIED ? addresses
-                        : Arrays.copyOf(addresses, MAX_ADDRESSES_TRIED);
-            }
-
-            @Override
-            public String resolveCanonicalHostname(String host) throws UnknownHostException {
-                return SystemDefaultDnsResolver.INSTANCE.resolveCanonicalHostname(host);
-            }
-        };
-        return HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDnsResolver(checkedResolver)
-                        .setMaxConnTotal(maxConnections).setMaxConnPerRoute(maxConnections)
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(Timeout.of(connectTimeout))
-                                .setSocketTimeout(Timeout.of(requestTimeout)).build())
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(requestTimeout))
-                        .setRedirectsEnabled(false).build())
-                .disableRedirectHandling().disableAutomaticRetries().disableCookieManagement()
-                .setUserAgent("CustArea-Webhooks/1")
-                .build();
     }
 
     /** Sends due deliveries batch after batch until a batch comes back short. */
@@ -183,7 +123,6 @@ public class WebhookDispatcher {
     @PreDestroy
     void stopSending() throws IOException {
         sending.shutdown();
-        deadlines.shutdownNow();
         http.close();
     }
 
@@ -234,43 +173,14 @@ public class WebhookDispatcher {
 
     /**
      * Posts the request and reads what the answer's head says (its status, Retry-After) within the attempt's
-     * deadline, then drops the connection without reading the body: a receiver that sends its body slowly, or
-     * without end, holds nothing. At the deadline the request is cancelled, which closes its socket.
+     * deadline; the body is never read, so a receiver that sends it slowly, or without end, holds nothing.
      *
-     * @throws AttemptDeadlineException when the deadline cut the attempt off
+     * @throws PinnedHttpClient.DeadlineException when the deadline cut the attempt off
      */
     Reply post(HttpPost request) throws IOException {
-        long deadline = System.nanoTime() + attemptDeadline.toNanos();
-        ScheduledFuture<?> cutOff = deadlines.schedule(request::cancel, attemptDeadline.toNanos(),
-                TimeUnit.NANOSECONDS);
-        try {
-            ClassicHttpResponse response = http.executeOpen(null, request, null);
-            try {
-                return new Reply(response.getCode(), Optional.ofNullable(response.getFirstHeader("Retry-After"))
-                        .map(Header::getValue).flatMap(ProviderCallErrorHandling::parseRetryAfter));
-            } finally {
-                // IMMEDIATE: a graceful close would read the rest of the body to keep the connection
-                CloseableHttpResponse.adapt(response).close(CloseMode.IMMEDIATE);
-            }
-        } catch (WebhookUrlPolicy.RefusedAddressException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            if (System.nanoTime() - deadline >= 0) {
-                throw new AttemptDeadlineException(attemptDeadline, e);
-            }
-            throw e;
-        } finally {
-            cutOff.cancel(false);
-        }
-    }
-
-    /** An attempt the deadline cut off before the receiver's answer came. */
-    static final class AttemptDeadlineException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        AttemptDeadlineException(Duration deadline, Throwable cause) {
-            super("no answer within " + deadline.toMillis() + " ms", cause);
-        }
+        return http.exchange(request, attemptDeadline, response -> new Reply(response.getCode(),
+                Optional.ofNullable(response.getFirstHeader("Retry-After")).map(Header::getValue)
+                        .flatMap(ProviderCallErrorHandling::parseRetryAfter)));
     }
 
     private static long latencySince(long startedNanos) {

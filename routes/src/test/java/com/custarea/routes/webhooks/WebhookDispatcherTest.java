@@ -25,7 +25,6 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import com.sun.net.httpserver.HttpServer;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,7 +124,7 @@ class WebhookDispatcherTest {
             try {
                 long started = System.nanoTime();
                 assertThatThrownBy(() -> dispatcher.post(new HttpPost("http://127.0.0.1:" + server.getLocalPort()
-                        + "/hook"))).isInstanceOf(WebhookDispatcher.AttemptDeadlineException.class)
+                        + "/hook"))).isInstanceOf(PinnedHttpClient.DeadlineException.class)
                         .hasMessageContaining("no answer within " + deadline.toMillis() + " ms");
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
                 assertThat(took).isBetween(deadline, deadline.plusSeconds(1));
@@ -156,10 +155,10 @@ class WebhookDispatcherTest {
     void aConnectionGoesToTheAddressThePolicyPassedWithTheUrlsHostKept() throws Exception {
         WebhookUrlPolicy allowed = new WebhookUrlPolicy(false, List.of("receiver.test"),
                 host -> new InetAddress[] {InetAddress.getByName("127.0.0.1")});
-        try (CloseableHttpClient http = WebhookDispatcher.httpClient(allowed, Duration.ofSeconds(2),
-                Duration.ofSeconds(5), 4)) {
-            int status = http.execute(new HttpPost("http://receiver.test:" + receiver.port() + "/hook"),
-                    response -> response.getCode());
+        try (PinnedHttpClient http = new PinnedHttpClient(allowed, Duration.ofSeconds(2), Duration.ofSeconds(5), 4,
+                0, "test")) {
+            int status = http.exchange(new HttpPost("http://receiver.test:" + receiver.port() + "/hook"),
+                    Duration.ofSeconds(10), response -> response.getCode());
             assertThat(status).isEqualTo(204);
         }
         // receiver.test is in no DNS: the request arrived through the policy's answer, under the URL's host
@@ -175,9 +174,10 @@ class WebhookDispatcherTest {
                 host -> answers[Math.min(lookups[0]++, 1)]);
         String url = "http://rebound.test:" + receiver.port() + "/hook";
         assertThat(strict.refusal(url)).as("public when checked").isEmpty();
-        try (CloseableHttpClient http = WebhookDispatcher.httpClient(strict, Duration.ofSeconds(2),
-                Duration.ofSeconds(5), 4)) {
-            assertThatThrownBy(() -> http.execute(new HttpPost(url), response -> response.getCode()))
+        try (PinnedHttpClient http = new PinnedHttpClient(strict, Duration.ofSeconds(2), Duration.ofSeconds(5), 4, 0,
+                "test")) {
+            assertThatThrownBy(() -> http.exchange(new HttpPost(url), Duration.ofSeconds(10),
+                    response -> response.getCode()))
                     .isInstanceOf(WebhookUrlPolicy.RefusedAddressException.class)
                     .hasMessageContaining("127.0.0.1");
         }
