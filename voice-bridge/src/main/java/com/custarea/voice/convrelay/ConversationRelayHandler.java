@@ -134,6 +134,8 @@ public class ConversationRelayHandler extends CallSocketHandler<ConversationRela
         private final AtomicBoolean ended = new AtomicBoolean();
         /** The cancellation flag of the reply being prepared or streamed. */
         private final AtomicReference<AtomicBoolean> current = new AtomicReference<>(new AtomicBoolean());
+        /** The last interrupt: the cancellation flag of the reply it cut, and what Twilio says the caller heard. */
+        private volatile Interrupted interrupted;
         private final Object laneLock = new Object();
         /** The call's replies, one after the other. */
         private CompletableFuture<Void> lane = CompletableFuture.completedFuture(null);
@@ -177,7 +179,9 @@ public class ConversationRelayHandler extends CallSocketHandler<ConversationRela
         }
 
         void interrupt(String heard, long durationMs) {
-            current.get().set(true);
+            AtomicBoolean flag = current.get();
+            flag.set(true);
+            interrupted = new Interrupted(flag, heard);
             LOG.debug("Call {}: interrupted after {} ms of \"{}\"", call.callId(), durationMs, heard);
         }
 
@@ -188,6 +192,15 @@ public class ConversationRelayHandler extends CallSocketHandler<ConversationRela
             } else {
                 LOG.debug("Call {}: the caller pressed {}", call.callId(), digit);
             }
+        }
+
+        /**
+         * What the caller heard of a reply cut short: Twilio's account of it when the caller interrupted this reply,
+         * else the tokens that went out.
+         */
+        private String heardOf(AtomicBoolean cancelled, Tokens tokens) {
+            Interrupted at = interrupted;
+            return at != null && at.flag() == cancelled && !at.heard().isBlank() ? at.heard().strip() : tokens.said();
         }
 
         /** Cancels the reply in progress and gives the next one its own flag. */
@@ -219,21 +232,25 @@ public class ConversationRelayHandler extends CallSocketHandler<ConversationRela
                 tokens.append(tokens.heard() ? "\n" + SORRY : SORRY);
                 reply = new AgentReply(SORRY, false, null, List.of());
             }
-            if (ended.get()) {
-                return;
-            }
+            // what the tools did happened, even when the caller has hung up meanwhile
             for (AgentClient.ToolCall tool : reply.toolCalls()) {
                 events.toolCall(call, tool.name(), tool.arguments());
             }
+            if (ended.get()) {
+                return;
+            }
             // recorded before the last token: Twilio may send the caller's next prompt as soon as it has it
             if (tokens.heard()) {
-                events.transcript(call, CallEvent.AGENT, reply.text());
+                events.transcript(call, CallEvent.AGENT, cancelled.get() ? heardOf(cancelled, tokens) : reply.text());
             }
             tokens.finish();
             if (reply.handoff()) {
                 handoff(reply.handoffReason() == null || reply.handoffReason().isBlank()
                         ? "the agent handed the call over" : reply.handoffReason());
             }
+        }
+
+        private record Interrupted(AtomicBoolean flag, String heard) {
         }
 
         /**
@@ -245,6 +262,7 @@ public class ConversationRelayHandler extends CallSocketHandler<ConversationRela
 
             private final AtomicBoolean cancelled;
             private final StringBuilder pending = new StringBuilder();
+            private final StringBuilder said = new StringBuilder();
             private boolean sent;
 
             Tokens(AtomicBoolean cancelled) {
@@ -270,6 +288,11 @@ public class ConversationRelayHandler extends CallSocketHandler<ConversationRela
                 pending.setLength(0);
             }
 
+            /** The tokens that went out, joined. */
+            String said() {
+                return said.toString().strip();
+            }
+
             /** Whether the caller hears any of the reply: tokens went out, or will at the end. */
             boolean heard() {
                 return sent || !cancelled.get() && !ended.get() && !pending.toString().isBlank();
@@ -293,6 +316,7 @@ public class ConversationRelayHandler extends CallSocketHandler<ConversationRela
                 }
                 Relay.this.send(PayloadJson.mapper().createObjectNode().put("type", "text").put("token", token)
                         .put("last", last));
+                said.append(token);
                 sent = true;
                 Duration interval = tokenInterval;
                 if (!last && !interval.isZero() && !interval.isNegative()) {

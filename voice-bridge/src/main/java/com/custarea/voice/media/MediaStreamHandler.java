@@ -2,6 +2,7 @@ package com.custarea.voice.media;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
@@ -48,6 +49,8 @@ import org.springframework.web.socket.WebSocketSession;
 public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.LegacyCall> {
 
     private static final Logger LOG = LoggerFactory.getLogger(MediaStreamHandler.class);
+    /** A caller who speaks this long after the bot went quiet answers it rather than talking over it. */
+    private static final long MID_REPLY_PAUSE_NANOS = 1_500_000_000L;
 
     private final CallSessions callSessions;
     private final CallEventPublisher events;
@@ -152,8 +155,12 @@ public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.Leg
         private final Set<String> marksOutstanding = new HashSet<>();
         private int marks;
         private boolean handoffPending;
+        /** When the last mark was echoed: the bot has been quiet since. */
+        private long quietSince = System.nanoTime();
         /** The agent's reply being streamed, if any. */
         private Reply replying;
+        /** A reply that has come in whole and is still playing: its transcript waits for the end of it. */
+        private Reply playing;
 
         LegacyCall(CallSession call, WebSocketSession out) {
             this.call = call;
@@ -202,14 +209,24 @@ public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.Leg
         @Override
         public void onSpeechStarted() {
             boolean handoffDue;
+            Reply interrupted;
             synchronized (this) {
-                // between two sentences of a reply still streaming, the bot is talking too
-                boolean midReply = replying != null && replying.spoke && !replying.cancelled;
+                // between two sentences of a reply still streaming the bot is talking too, but not once it has
+                // been quiet a while (a pause for a tool call): then the caller is answering what was said
+                boolean midReply = replying != null && replying.spoke && !replying.cancelled
+                        && System.nanoTime() - quietSince < MID_REPLY_PAUSE_NANOS;
                 if (over || !isTalking() && !midReply) {
                     return;
                 }
                 if (replying != null) {
                     replying.cancelled = true;
+                    // the sentences not yet begun were never heard: the transcript leaves them out
+                    replying.unheard = pending.size();
+                }
+                interrupted = playing;
+                if (playing != null) {
+                    playing.unheard = pending.size();
+                    playing = null;
                 }
                 if (current != null && current.synthesis != null) {
                     current.synthesis.cancel();
@@ -222,6 +239,7 @@ public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.Leg
                 handoffDue = handoffPending;
             }
             LOG.debug("Barge-in on call {}", call.callId());
+            publishTranscript(interrupted);
             if (handoffDue) {
                 finish("handoff", true);
             }
@@ -252,14 +270,23 @@ public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.Leg
                 SentenceStream sentences = new SentenceStream();
                 AgentReply answer = agent.reply(call, utterance, delta -> say(reply, sentences.append(delta)));
                 say(reply, sentences.finish());
-                if (over) {
-                    return;
-                }
+                // what the tools did happened, even when the caller has hung up meanwhile
                 for (AgentClient.ToolCall tool : answer.toolCalls()) {
                     events.toolCall(call, tool.name(), tool.arguments());
                 }
-                if (reply.spoke) {
-                    events.transcript(call, CallEvent.AGENT, answer.text());
+                if (over) {
+                    return;
+                }
+                boolean heardAll;
+                synchronized (this) {
+                    // cut short, or already played: what was heard is known; else it is once the reply has played
+                    heardAll = reply.cancelled || !isTalking();
+                    if (!heardAll) {
+                        playing = reply;
+                    }
+                }
+                if (heardAll) {
+                    publishTranscript(reply);
                 }
                 speak(List.of(), answer.handoff());
             } catch (RuntimeException e) {
@@ -280,6 +307,7 @@ public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.Leg
                 return;
             }
             reply.spoke = true;
+            reply.queued.addAll(sentences);
             pending.addAll(sentences);
             if (current == null) {
                 nextSentence();
@@ -350,14 +378,38 @@ public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.Leg
 
         void markPlayed(String name) {
             boolean handoffDue;
+            Reply played;
             synchronized (this) {
                 if (!marksOutstanding.remove(name)) {
                     return;
                 }
+                if (marksOutstanding.isEmpty()) {
+                    quietSince = System.nanoTime();
+                }
+                played = isTalking() ? null : playing;
+                if (played != null) {
+                    playing = null;
+                }
                 handoffDue = handoffPending && !isTalking();
             }
+            publishTranscript(played);
             if (handoffDue) {
                 finish("handoff", true);
+            }
+        }
+
+        /** Records what the caller heard of {@code reply} (none: nothing to record), once. */
+        private void publishTranscript(Reply reply) {
+            String heard;
+            synchronized (this) {
+                if (reply == null || reply.published) {
+                    return;
+                }
+                reply.published = true;
+                heard = reply.heard();
+            }
+            if (!heard.isEmpty()) {
+                events.transcript(call, CallEvent.AGENT, heard);
             }
         }
 
@@ -367,11 +419,17 @@ public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.Leg
 
         /** Ends the call once, whatever ends it first: stop, a handoff, a lost socket, a failure. */
         void finish(String reason, boolean closeSocket) {
+            Reply cutShort;
             synchronized (this) {
                 if (over) {
                     return;
                 }
                 over = true;
+                cutShort = playing;
+                if (playing != null) {
+                    playing.unheard = pending.size();
+                    playing = null;
+                }
                 if (current != null && current.synthesis != null) {
                     current.synthesis.cancel();
                 }
@@ -379,6 +437,8 @@ public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.Leg
                 pending.clear();
                 marksOutstanding.clear();
             }
+            // before the call's end, which closes its timeline
+            publishTranscript(cutShort);
             Recognition listening = recognition;
             if (listening != null) {
                 try {
@@ -437,6 +497,14 @@ public class MediaStreamHandler extends CallSocketHandler<MediaStreamHandler.Leg
             // guarded by the LegacyCall's lock
             private boolean spoke;
             private boolean cancelled;
+            private final List<String> queued = new ArrayList<>();
+            private int unheard;
+            private boolean published;
+
+            /** The sentences the caller heard, at least in part: all of them unless the caller talked over them. */
+            String heard() {
+                return String.join(" ", queued.subList(0, Math.max(0, queued.size() - unheard)));
+            }
         }
 
         /** A sentence being synthesized, cut into Twilio's 20 ms frames as its audio arrives. */

@@ -82,8 +82,10 @@ class ConversationRelayHandlerTest {
                 + "parcel\",\"durationUntilInterruptMs\":800}"));
         agent.rest.complete(null);
         agent.finished.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        // the transcript is published after the reply's rest was handled (and dropped)
-        verify(events, timeout(WAIT.toMillis())).transcript(call, CallEvent.AGENT, SlowStreamingAgent.TEXT);
+        // once the rest was handled (and dropped), the transcript holds what Twilio says the caller heard
+        verify(events, timeout(WAIT.toMillis())).transcript(call, CallEvent.AGENT, "Your parcel");
+        verify(events, timeout(WAIT.toMillis())).toolCall(call, SlowStreamingAgent.TOOL_CALL.name(),
+                SlowStreamingAgent.TOOL_CALL.arguments());
         Thread.sleep(200);
         assertThat(tokens()).hasSize(6).noneMatch(token -> token.path("last").asBoolean());
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 
@@ -79,6 +80,10 @@ class MediaStreamHandlerTest {
         assertThat(events("media")).hasSize(firstSentenceFrames + frames(SlowStreamingAgent.SECOND_SENTENCE));
         verify(events, timeout(WAIT.toMillis())).toolCall(call, SlowStreamingAgent.TOOL_CALL.name(),
                 SlowStreamingAgent.TOOL_CALL.arguments());
+        // the transcript waits until Twilio has played the reply: only then is it known the caller heard it all
+        Thread.sleep(300);
+        verify(events, never()).transcript(call, CallEvent.AGENT, SlowStreamingAgent.TEXT);
+        events("mark").forEach(mark -> stream.markPlayed(mark.path("mark").path("name").asText()));
         verify(events, timeout(WAIT.toMillis())).transcript(call, CallEvent.AGENT, SlowStreamingAgent.TEXT);
     }
 
@@ -99,14 +104,38 @@ class MediaStreamHandlerTest {
         assertThat(FakeSpeechEngine.cancelled()).as("the sentence being synthesized").isEqualTo(cancelledBefore + 1);
         agent.rest.complete(null);
         agent.finished.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        // the transcript is published once the reply's last sentence was handled (and dropped)
-        verify(events, timeout(WAIT.toMillis())).transcript(call, CallEvent.AGENT, SlowStreamingAgent.TEXT);
+        // once the reply has come in whole, the transcript holds what the caller heard: not the dropped sentence
+        verify(events, timeout(WAIT.toMillis())).transcript(call, CallEvent.AGENT,
+                SlowStreamingAgent.FIRST_SENTENCE);
+        verify(events, timeout(WAIT.toMillis())).toolCall(call, SlowStreamingAgent.TOOL_CALL.name(),
+                SlowStreamingAgent.TOOL_CALL.arguments());
         Thread.sleep(500); // longer than the cut sentence's remaining audio would have taken
         assertThat(FakeSpeechEngine.spoken().subList(spokenBefore, FakeSpeechEngine.spoken().size()))
                 .containsExactly(SlowStreamingAgent.FIRST_SENTENCE);
         assertThat(twilio.sent().subList(clearedAt, twilio.sent().size())).as("nothing is sent after the clear")
                 .isEmpty();
         assertThat(handler.isBotTalking(STREAM_SID)).isFalse();
+    }
+
+    @Test
+    void aCallerWhoSpeaksWhileTheBotIsQuietForAToolCallDoesNotDropTheAnswer() throws Exception {
+        int spokenBefore = FakeSpeechEngine.spoken().size();
+        CallSession call = claimedCall();
+        MediaStreamHandler.LegacyCall stream = started(call);
+        stream.onRecognized("Where is my parcel?");
+        await().atMost(WAIT).until(() -> events("mark").size() == 1);
+        stream.markPlayed(events("mark").get(0).path("mark").path("name").asText());
+        Thread.sleep(1_700); // the reply pauses (a tool runs) longer than a breath between two sentences
+
+        stream.onSpeechStarted(); // "okay"
+        assertThat(events("clear")).as("nothing was playing to clear").isEmpty();
+        agent.rest.complete(null);
+
+        await().atMost(WAIT).until(() -> events("mark").size() == 2);
+        assertThat(FakeSpeechEngine.spoken().subList(spokenBefore, FakeSpeechEngine.spoken().size()))
+                .containsExactly(SlowStreamingAgent.FIRST_SENTENCE, SlowStreamingAgent.SECOND_SENTENCE);
+        stream.markPlayed(events("mark").get(1).path("mark").path("name").asText());
+        verify(events, timeout(WAIT.toMillis())).transcript(call, CallEvent.AGENT, SlowStreamingAgent.TEXT);
     }
 
     @Test
