@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,10 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One call's WebSocket to the OpenAI Realtime API: events out as JSON text frames, in order (the JDK's WebSocket takes
- * one send at a time, so each send waits for the one before it; events sent while the socket is still opening wait
- * for it), events in as parsed JSON, a message split over frames joined before it is parsed. A failure (the socket
- * would not open, broke, or the server closed it) is reported once, and never after {@link #close()}.
+ * One call's WebSocket to the OpenAI Realtime API: events out as JSON text frames, in order, events in as JSON, a
+ * failure reported once and never after {@link #close()}.
  */
 public final class OpenAiRealtimeClient {
 
@@ -26,6 +25,14 @@ public final class OpenAiRealtimeClient {
 
     /** What the client hears; called on the HTTP client's threads, one event at a time. */
     public interface Listener {
+
+        /**
+         * A server event as it came, before it is parsed: true when it was handled so (a per-frame event that needs
+         * no JSON tree), false to have it parsed and given to {@link #onEvent}.
+         */
+        default boolean onText(String event) {
+            return false;
+        }
 
         /** A server event, e.g. {@code response.output_audio.delta}. */
         void onEvent(JsonNode event);
@@ -38,8 +45,12 @@ public final class OpenAiRealtimeClient {
     private final Object sendLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean failed = new AtomicBoolean();
-    /** The last send (at first the opening): each send goes after it. */
-    private CompletableFuture<WebSocket> tail;
+    // the JDK's WebSocket takes one send at a time: the events wait here, in order, for the one before them (and
+    // for the socket to open); guarded by sendLock
+    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private WebSocket socket;
+    private boolean sending;
+    private boolean closeStarted;
     /** The JDK's listener: joins the frames of a message; also holds the socket once open. */
     private final WholeTextListener frames;
 
@@ -63,31 +74,33 @@ public final class OpenAiRealtimeClient {
                 .header("Authorization", "Bearer " + apiKey)
                 .connectTimeout(connectTimeout)
                 .buildAsync(uri, client.frames);
-        synchronized (client.sendLock) {
-            client.tail = opening;
-        }
         opening.whenComplete((socket, error) -> {
             if (error != null) {
                 client.fail(error);
+                return;
             }
+            synchronized (client.sendLock) {
+                client.socket = socket;
+            }
+            client.pump();
         });
         return client;
     }
 
     /** Sends {@code event} after every event sent before it. */
     public void send(JsonNode event) {
-        String text = PayloadJson.write(event);
+        send(PayloadJson.write(event));
+    }
+
+    /** Sends {@code text}, an event's JSON, after every event sent before it. */
+    public void send(String text) {
         synchronized (sendLock) {
             if (closed.get()) {
                 return;
             }
-            tail = tail.thenCompose(socket -> socket.sendText(text, true));
-            tail.whenComplete((socket, error) -> {
-                if (error != null) {
-                    fail(error);
-                }
-            });
+            queue.add(text);
         }
+        pump();
     }
 
     /**
@@ -95,29 +108,77 @@ public final class OpenAiRealtimeClient {
      * closed its side 5 s later, or when the socket cannot be closed cleanly.
      */
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        if (closed.compareAndSet(false, true)) {
+            pump();
         }
-        CompletableFuture<WebSocket> last;
+    }
+
+    /**
+     * Sends the queued events one after the other while the socket takes them at once, and hands the rest to the
+     * completion of the send in flight; once closed and drained, closes the socket.
+     */
+    private void pump() {
+        while (true) {
+            WebSocket open;
+            String text;
+            synchronized (sendLock) {
+                if (sending || socket == null || closeStarted) {
+                    return;
+                }
+                open = socket;
+                text = queue.poll();
+                if (text == null) {
+                    if (!closed.get()) {
+                        return;
+                    }
+                    closeStarted = true;
+                } else {
+                    sending = true;
+                }
+            }
+            if (text == null) {
+                closeSocket(open);
+                return;
+            }
+            CompletableFuture<WebSocket> sent = open.sendText(text, true);
+            if (!sent.isDone()) {
+                sent.whenComplete((ignored, error) -> {
+                    if (sent(open, error)) {
+                        pump();
+                    }
+                });
+                return;
+            }
+            if (!sent(open, sent.handle((ignored, error) -> error).join())) {
+                return;
+            }
+        }
+    }
+
+    /** Whether the next send may go after one that ended with {@code error} (null: it went). */
+    private boolean sent(WebSocket open, Throwable error) {
         synchronized (sendLock) {
-            last = tail;
-        }
-        last.whenComplete((socket, error) -> {
-            WebSocket open = socket != null ? socket : frames.socket();
-            if (open == null) {
-                return;
-            }
+            sending = false;
             if (error != null) {
-                open.abort();
-                return;
+                queue.clear();
+                closeStarted = true;
             }
-            open.sendClose(WebSocket.NORMAL_CLOSURE, "call ended").whenComplete((ignored, closeError) ->
-                    CompletableFuture.delayedExecutor(closeError == null ? 5 : 0, TimeUnit.SECONDS).execute(() -> {
-                        if (!open.isInputClosed()) {
-                            open.abort();
-                        }
-                    }));
-        });
+        }
+        if (error != null) {
+            fail(error);
+            open.abort();
+            return false;
+        }
+        return true;
+    }
+
+    private static void closeSocket(WebSocket open) {
+        open.sendClose(WebSocket.NORMAL_CLOSURE, "call ended").whenComplete((ignored, closeError) ->
+                CompletableFuture.delayedExecutor(closeError == null ? 5 : 0, TimeUnit.SECONDS).execute(() -> {
+                    if (!open.isInputClosed()) {
+                        open.abort();
+                    }
+                }));
     }
 
     public boolean isClosed() {
@@ -137,6 +198,14 @@ public final class OpenAiRealtimeClient {
 
     /** Parses a whole message and hands it over; called by the JDK one message at a time. */
     private void deliver(String message) {
+        try {
+            if (listener.onText(message)) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Handling a Realtime event failed", e);
+            return;
+        }
         JsonNode event;
         try {
             event = PayloadJson.tree(message);

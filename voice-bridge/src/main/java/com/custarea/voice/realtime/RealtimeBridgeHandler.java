@@ -108,11 +108,23 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
     }
 
     @Override
+    protected boolean onText(Bridge bridge, String message) {
+        // the caller's 50 frames a second are the hot path: read without a JSON tree
+        AudioFrames.TwilioMedia media = AudioFrames.twilioMedia(message);
+        if (media == null) {
+            return false;
+        }
+        bridge.callerAudio(media.payload(), media.track());
+        return true;
+    }
+
+    @Override
     protected void onMessage(Bridge bridge, JsonNode event) {
         switch (event.path("event").asText()) {
             case "connected" -> LOG.debug("Call {}: media stream connected", bridge.call.callId());
             case "start" -> bridge.start(event);
-            case "media" -> bridge.callerAudio(event.path("media"));
+            case "media" -> bridge.callerAudio(event.path("media").path("payload").asText(null),
+                    event.path("media").path("track").asText("inbound"));
             case "mark" -> bridge.played(event.path("mark").path("name").asText(""));
             case "stop" -> bridge.end("completed", null);
             default -> LOG.debug("Call {}: ignored the Twilio event {}", bridge.call.callId(),
@@ -302,7 +314,7 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
                     client.send(create);
                 }
                 for (String payload : pendingAudio) {
-                    client.send(event("input_audio_buffer.append").put("audio", payload));
+                    client.send(AudioFrames.append(payload));
                 }
                 pendingAudio = null;
                 openai = client;
@@ -312,9 +324,7 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
             }
         }
 
-        void callerAudio(JsonNode media) {
-            String payload = media.path("payload").asText(null);
-            String track = media.path("track").asText("inbound");
+        void callerAudio(String payload, String track) {
             if (payload == null || !"inbound".equals(track)) {
                 return;
             }
@@ -330,7 +340,20 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
                     }
                 }
             }
-            client.send(event("input_audio_buffer.append").put("audio", payload));
+            client.send(AudioFrames.append(payload));
+        }
+
+        @Override
+        public boolean onText(String message) {
+            // the model's audio is the other hot path
+            AudioFrames.ModelAudio audio = AudioFrames.modelAudio(message);
+            if (audio == null) {
+                return false;
+            }
+            if (!ended.get()) {
+                modelAudio(audio.itemId(), audio.delta());
+            }
+            return true;
         }
 
         @Override
@@ -392,10 +415,8 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
                 mark = "audio-" + (++markSequence);
                 marks.put(mark, sentBytes / BYTES_PER_MS);
             }
-            ObjectNode media = PayloadJson.mapper().createObjectNode().put("event", "media").put("streamSid", sid);
-            media.putObject("media").put("payload", delta);
-            toTwilio(media);
-            toTwilio(mark(sid, mark));
+            toTwilio(AudioFrames.twilioMedia(sid, delta));
+            toTwilio(AudioFrames.twilioMark(sid, mark));
         }
 
         /** Twilio played up to {@code name}. */
@@ -432,7 +453,8 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
             }
             String sid = streamSid;
             if (sid != null) {
-                toTwilio(PayloadJson.mapper().createObjectNode().put("event", "clear").put("streamSid", sid));
+                toTwilio(PayloadJson.write(PayloadJson.mapper().createObjectNode().put("event", "clear")
+                        .put("streamSid", sid)));
             }
             OpenAiRealtimeClient client = openai;
             if (client != null) {
@@ -568,7 +590,7 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
             String sid = streamSid;
             if (mark != null) {
                 if (sid != null && twilio.isOpen()) {
-                    toTwilio(mark(sid, mark));
+                    toTwilio(AudioFrames.twilioMark(sid, mark));
                 } else {
                     endAfterGoodbye();
                 }
@@ -610,18 +632,12 @@ public class RealtimeBridgeHandler extends CallSocketHandler<RealtimeBridgeHandl
             }
         }
 
-        private ObjectNode mark(String sid, String name) {
-            ObjectNode mark = PayloadJson.mapper().createObjectNode().put("event", "mark").put("streamSid", sid);
-            mark.putObject("mark").put("name", name);
-            return mark;
-        }
-
-        private void toTwilio(ObjectNode message) {
+        private void toTwilio(String message) {
             if (!twilio.isOpen()) {
                 return;
             }
             try {
-                twilio.sendMessage(new TextMessage(PayloadJson.write(message)));
+                twilio.sendMessage(new TextMessage(message));
             } catch (IOException | RuntimeException e) {
                 LOG.debug("Call {}: sending to Twilio failed: {}", call.callId(), e.toString());
             }

@@ -37,6 +37,14 @@ public abstract class CallSocketHandler<S> extends TextWebSocketHandler {
      */
     protected abstract S open(CallSession call, WebSocketSession serialisedSession);
 
+    /**
+     * A message of the socket as it came, before it is parsed: true when it was handled so (a per-frame message that
+     * needs no JSON tree), false to have it parsed and given to {@link #onMessage}.
+     */
+    protected boolean onText(S state, String message) {
+        return false;
+    }
+
     /** A message of the socket, parsed (messages that are not JSON are logged and dropped). */
     protected abstract void onMessage(S state, JsonNode event);
 
@@ -71,6 +79,14 @@ public abstract class CallSocketHandler<S> extends TextWebSocketHandler {
     protected void handleTextMessage(WebSocketSession session, TextMessage message) {
         Opened<S> opened = opened(session);
         if (opened == null) {
+            return;
+        }
+        try {
+            if (onText(opened.state(), message.getPayload())) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Call {}: could not handle a {} message", opened.call().callId(), peer, e);
             return;
         }
         JsonNode event;
