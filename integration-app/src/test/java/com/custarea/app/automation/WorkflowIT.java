@@ -5,8 +5,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +22,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
 
 import com.custarea.app.support.DashboardIntegrationTest;
 import com.custarea.app.support.JsonClient;
@@ -543,6 +548,74 @@ class WorkflowIT extends DashboardIntegrationTest {
         JsonNode view = api.get("/api/conversations/" + conversation, admin.accessToken()).json();
         assertThat(view.get("assigneeId").asText()).isEqualTo(agent.userId().toString());
         assertThat(view.get("labels")).extracting(JsonNode::asText).containsExactly("raced");
+    }
+
+    @Test
+    void aResumedAssignStepWaitingForADeletionHoldsNoRunSoTheDeletionGoesThrough() throws Exception {
+        Session admin = registerTenant();
+        Session agent = inviteAgent(admin);
+        TestChannel channel = apiChannelOf(admin, false);
+        String workflow = create(admin, Map.of("name", "Assign later",
+                "trigger", Map.of("type", "conversation_resolved"),
+                "actions", List.of(Map.of("type", "wait", "minutes", 60), Map.of("type", "assign", "userIds",
+                        List.of(agent.userId().toString())))));
+        String contact = api.post("/api/contacts", admin.accessToken(), json(Map.of("name", "Later",
+                "externalId", "later-1"))).json().get("id").asText();
+        String conversation = api.post("/api/conversations", admin.accessToken(), json(Map.of("contactId", contact,
+                "channelId", channel.channelId().toString()))).json().get("id").asText();
+        engine.onTrigger(new WorkflowTrigger(UUID.randomUUID(), admin.tenantId(), Instant.now(),
+                WorkflowTrigger.SCHEMA_VERSION, "later", "conversation_resolved", UUID.randomUUID(),
+                UUID.fromString(conversation), UUID.fromString(contact), null, Channel.API, channel.channelId()));
+        String run = runs(admin, workflow).get(0).get("id").asText();
+        assertThat(runs(admin, workflow).get(0).get("status").asText()).isEqualTo("waiting");
+
+        DataSource database = jdbc.getJdbcTemplate().getDataSource();
+        try (Connection deletion = database.getConnection(); Connection probe = database.getConnection()) {
+            deletion.setAutoCommit(false);
+            // a deletion of the workflow under way: its row locked, as DELETE locks it before cascading to the runs
+            try (PreparedStatement lock = deletion.prepareStatement(
+                    "SELECT id FROM workflows WHERE id = CAST(? AS uuid) FOR UPDATE")) {
+                lock.setString(1, workflow);
+                lock.executeQuery().close();
+            }
+            // the wait is over: the timer resumes the run at its assign step, which moves the workflow's cursor
+            jdbc.update("UPDATE workflow_timers SET due_at = now() WHERE run_id = CAST(:r AS uuid)",
+                    Map.of("r", run));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !waitingOnWorkflows().isEmpty());
+            // the resumed step waits for the workflow's row holding nothing of the run: the deletion's cascade
+            // would otherwise wait for the step while the step waits for the deletion
+            probe.setAutoCommit(false);
+            try (PreparedStatement runLock = probe.prepareStatement(
+                    "SELECT id FROM workflow_runs WHERE id = CAST(? AS uuid) FOR UPDATE NOWAIT")) {
+                runLock.setString(1, run);
+                assertThatCode(() -> runLock.executeQuery().close()).as("the run's row is free")
+                        .doesNotThrowAnyException();
+            }
+            probe.rollback();
+            try (PreparedStatement delete = deletion.prepareStatement(
+                    "DELETE FROM workflows WHERE id = CAST(? AS uuid)")) {
+                delete.setString(1, workflow);
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            deletion.commit();
+        }
+        // the step went on once the deletion committed, found no workflow and did nothing
+        await().atMost(Duration.ofSeconds(30)).until(() -> waitingOnWorkflows().isEmpty());
+        assertThat(rows("""
+                SELECT id FROM workflow_timers WHERE run_id = CAST(:r AS uuid)
+                UNION ALL SELECT id FROM workflow_runs WHERE id = CAST(:r AS uuid)
+                """, Map.of("r", run))).isEmpty();
+        JsonNode assignee = api.get("/api/conversations/" + conversation, admin.accessToken()).json()
+                .path("assigneeId");
+        assertThat(assignee.isNull() || assignee.isMissingNode()).as(assignee.toString()).isTrue();
+    }
+
+    /** The sessions waiting for a lock in a statement on the workflows table. */
+    private List<Map<String, Object>> waitingOnWorkflows() {
+        return rows("""
+                SELECT pid FROM pg_stat_activity
+                WHERE wait_event_type = 'Lock' AND query ILIKE '%workflows%' AND query NOT ILIKE '%pg_stat%'
+                """, Map.of());
     }
 
     private void assertFieldError(Session admin, Map<String, Object> definition, String pointer) {
