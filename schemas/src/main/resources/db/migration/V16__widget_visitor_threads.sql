@@ -7,14 +7,16 @@ ALTER TABLE widget_visitors ADD COLUMN IF NOT EXISTS attributes jsonb NOT NULL D
 -- conversation. A widget conversation without a thread whose contact has exactly one visitor, of that widget, and no
 -- verified user (widget-user:…) was that visitor's: it joins the visitor's thread. Its thread key follows (how the
 -- threader keys an open conversation of that thread) unless a newer open conversation of that thread already holds
--- the key. Running this again changes nothing.
+-- the key. Only the key the threader gave them (default) moves: a conversation an agent started (manual:<id>) keeps
+-- its own, since at most one open conversation of a contact and channel has the default key, no two open ones can
+-- end up with the same key (conversations_one_open_thread). Running this again changes nothing.
 UPDATE conversations c
 SET provider_thread_id = 'widget-visitor:' || v.id,
     thread_key = CASE
-        WHEN c.status = 'resolved' OR NOT EXISTS (
+        WHEN c.thread_key = 'default' AND (c.status = 'resolved' OR NOT EXISTS (
             SELECT 1 FROM conversations o
             WHERE o.tenant_id = c.tenant_id AND o.contact_id = c.contact_id AND o.channel_id = c.channel_id
-              AND o.thread_key = 'widget-visitor:' || v.id AND o.status <> 'resolved')
+              AND o.thread_key = 'widget-visitor:' || v.id AND o.status <> 'resolved'))
         THEN 'widget-visitor:' || v.id
         ELSE c.thread_key END
 FROM contact_identifiers ci

@@ -479,6 +479,11 @@ class WidgetIT extends DashboardIntegrationTest {
         // as such a conversation was stored before visitors had threads of their own
         jdbc.update("UPDATE conversations SET provider_thread_id = NULL, thread_key = 'default' WHERE id = :id",
                 Map.of("id", conversation));
+        // and, open beside it, one an agent started from the dashboard (a thread key of its own)
+        UUID manual = UUID.randomUUID();
+        jdbc.update("INSERT INTO conversations SELECT (jsonb_populate_record(NULL::conversations, to_jsonb(c)"
+                + " || jsonb_build_object('id', CAST(:manual AS text), 'thread_key', 'manual:' || :manual))).*"
+                + " FROM conversations c WHERE c.id = :id", Map.of("id", conversation, "manual", manual.toString()));
         assertThat(messages(widget, token, SHOP, null).json().get("items")).isEmpty();
 
         // the upgrade's migration, once more: it changes only what it has not changed yet
@@ -488,6 +493,9 @@ class WidgetIT extends DashboardIntegrationTest {
                     "db/migration/V16__widget_visitor_threads.sql"));
         }
 
+        assertThat(rows("SELECT thread_key FROM conversations WHERE id = :id", Map.of("id", manual)))
+                .singleElement().satisfies(row -> assertThat(row.get("thread_key"))
+                        .as("only the threader's default key moves").isEqualTo("manual:" + manual));
         assertThat(messages(widget, token, SHOP, null).json().get("items"))
                 .extracting(message -> message.get("text").asText())
                 .containsExactly("from before the upgrade", "Echo: from before the upgrade");
