@@ -6,11 +6,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import com.custarea.routes.support.PermanentFailure;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
@@ -77,11 +78,14 @@ public final class PinnedHttpClient implements Closeable {
             builder.disableRedirectHandling();
         }
         this.http = builder.build();
-        this.deadlines = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "pinned-http-deadline");
             thread.setDaemon(true);
             return thread;
         });
+        // a cut-off cancelled once its exchange is done must not keep the request (and its body) until it falls due
+        timer.setRemoveOnCancelPolicy(true);
+        this.deadlines = timer;
     }
 
     /** The longest an exchange of a client with these timeouts takes to get an answer's head. */
@@ -123,7 +127,8 @@ public final class PinnedHttpClient implements Closeable {
             } finally {
                 CloseableHttpResponse.adapt(response).close(CloseMode.IMMEDIATE);
             }
-        } catch (WebhookUrlPolicy.RefusedAddressException e) {
+        } catch (WebhookUrlPolicy.RefusedAddressException | PermanentFailure e) {
+            // the reader's own verdict (too large, refused) stands, even when it came at the deadline
             throw e;
         } catch (IOException | RuntimeException e) {
             if (System.nanoTime() - cutOffAt >= 0) {
