@@ -12,7 +12,8 @@
   }
 
   var VERSION = '1';
-  var REPLY_WAIT_MS = 90000;
+  // the team's tool resends typing every few seconds while someone types: a signal this old is a lost stop
+  var TYPING_MS = 30000;
   var MAX_BACKOFF_MS = 10000;
   var MAX_STREAM_FAILURES = 5;
   var POLL_MS = 5000;
@@ -100,7 +101,8 @@
     this.timers = [];
     this.streamFailures = 0;
     this.poller = null;
-    this.awaitingSince = 0;
+    this.typingUntil = 0;
+    this.lastReplyId = undefined;
     this.render = this.render.bind(this);
   }
 
@@ -315,7 +317,6 @@
     this.state.outbox.push(item);
     this.save();
     this.pending[item.clientMessageId] = {text: text, state: 'sending', at: item.at};
-    this.awaitingSince = Date.now();
     this.render();
     this.flush();
   };
@@ -402,12 +403,17 @@
           delete self.pending[message.clientMessageId];
         }
       });
-      var last = self.history[self.history.length - 1];
-      if (last && last.direction === 'outbound') {
-        self.awaitingSince = 0;
-      } else if (last && !self.awaitingSince) {
-        self.awaitingSince = Date.parse(last.createdAt) || 0;
+      var lastReply = null;
+      self.history.forEach(function (message) {
+        if (message.direction === 'outbound') {
+          lastReply = message.id;
+        }
+      });
+      // a new reply ends the typing that led to it (the first read only learns where the replies are)
+      if (self.lastReplyId !== undefined && lastReply !== self.lastReplyId) {
+        self.typingUntil = 0;
       }
+      self.lastReplyId = lastReply;
       if (self.history.length && !self.preChat.hidden) {
         self.applySettings();
       }
@@ -450,6 +456,16 @@
           self.refresh().catch(function () { /* the stream's next event reads it again */ });
         }, 100);
       }
+    });
+    stream.addEventListener('typing', function (event) {
+      var signal;
+      try {
+        signal = JSON.parse(event.data);
+      } catch (e) {
+        return;
+      }
+      self.typingUntil = signal.typing === true ? Date.now() + TYPING_MS : 0;
+      self.render();
     });
     stream.addEventListener('error', function () {
       if (stream.readyState === window.EventSource.CLOSED && self.stream === stream) {
@@ -529,12 +545,12 @@
       log.appendChild(self.bubble(item.state === 'failed' ? 'ca-in ca-failed' : 'ca-in', item.text, label,
           null, clientMessageId));
     });
-    var waiting = this.awaitingSince && Date.now() - this.awaitingSince < REPLY_WAIT_MS;
-    this.typing.hidden = !waiting;
+    var typingFor = this.typingUntil - Date.now();
+    this.typing.hidden = typingFor <= 0;
     log.appendChild(this.typing);
-    if (waiting) {
-      window.clearTimeout(this.typingTimer);
-      this.typingTimer = window.setTimeout(this.render, REPLY_WAIT_MS);
+    window.clearTimeout(this.typingTimer);
+    if (typingFor > 0) {
+      this.typingTimer = window.setTimeout(this.render, typingFor);
     }
     // rebuilt from scratch: keep the reader where they were, or at the newest message if they were there
     log.scrollTop = atBottom ? log.scrollHeight : scrolledTo;

@@ -60,6 +60,14 @@ public record ConversationEvent(
                 conversationId, contactId, null, null, null, null, null, null, ticketId, null, null);
     }
 
+    /** A typing signal on a conversation: on when {@code typing}, else off. */
+    public static ConversationEvent ofTyping(UUID eventId, UUID tenantId, String correlationId, UUID conversationId,
+                                             UUID contactId, Channel channel, UUID channelId, boolean typing) {
+        return new ConversationEvent(eventId, tenantId, Instant.now(), SCHEMA_VERSION, correlationId,
+                typing ? ConversationEventType.CONVERSATION_TYPING_ON : ConversationEventType.CONVERSATION_TYPING_OFF,
+                conversationId, contactId, channel, channelId, null, null, null, null, null, null, null);
+    }
+
     /** The id the topic is keyed by: the conversation's, else the contact's, else the ticket's. */
     public String subjectKey() {
         UUID subject = conversationId != null ? conversationId : contactId != null ? contactId : ticketId;

@@ -19,7 +19,14 @@ public enum ConversationEventType {
     TICKET_CREATED("ticket.created"),
     TICKET_UPDATED("ticket.updated"),
     /** Published by the call recorder when a call's transcript lands in the conversation. */
-    CALL_ENDED("call.ended");
+    CALL_ENDED("call.ended"),
+    /**
+     * Someone on the team, or the AI agent, started typing in the conversation: a live signal for the widget's
+     * streams, never stored, replayed, sent to webhooks or run through workflows.
+     */
+    CONVERSATION_TYPING_ON("conversation.typing_on"),
+    /** The team stopped typing without replying (a reply ends typing by itself). */
+    CONVERSATION_TYPING_OFF("conversation.typing_off");
 
     private final String wireName;
 
@@ -30,6 +37,11 @@ public enum ConversationEventType {
     @JsonValue
     public String wireName() {
         return wireName;
+    }
+
+    /** Whether this is a typing signal: live only, with nothing stored or replayed behind it. */
+    public boolean isTyping() {
+        return this == CONVERSATION_TYPING_ON || this == CONVERSATION_TYPING_OFF;
     }
 
     @JsonCreator

@@ -44,6 +44,8 @@ class PayloadContractTest {
                 ConversationEventType.CONTACT_MERGED, UUID.randomUUID(), UUID.randomUUID());
         ConversationEvent ticket = ConversationEvent.ofTicket(UUID.randomUUID(), TENANT, "corr-2",
                 ConversationEventType.TICKET_CREATED, UUID.randomUUID(), null, UUID.randomUUID());
+        ConversationEvent typing = ConversationEvent.ofTyping(UUID.randomUUID(), TENANT, "corr-4", conversation,
+                UUID.randomUUID(), Channel.WIDGET, channelId, true);
         WorkflowTrigger trigger = new WorkflowTrigger(UUID.randomUUID(), TENANT, NOW, WorkflowTrigger.SCHEMA_VERSION,
                 "corr-1", "message_received", UUID.randomUUID(), conversation, UUID.randomUUID(), UUID.randomUUID(),
                 Channel.WHATSAPP, channelId);
@@ -54,6 +56,7 @@ class PayloadContractTest {
                 Arguments.of(Topics.INBOUND_MESSAGES, inbound),
                 Arguments.of(Topics.CONVERSATION_EVENTS, merged),
                 Arguments.of(Topics.CONVERSATION_EVENTS, ticket),
+                Arguments.of(Topics.CONVERSATION_EVENTS, typing),
                 Arguments.of(Topics.WORKFLOW_TRIGGERS, trigger),
                 Arguments.of(Topics.outbound(Channel.API), outbound),
                 Arguments.of(Topics.CONVERSATION_EVENTS, event),

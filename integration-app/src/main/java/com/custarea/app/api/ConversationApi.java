@@ -10,9 +10,14 @@ import com.custarea.app.security.Caller;
 import com.custarea.routes.conversations.ConversationChange;
 import com.custarea.routes.conversations.ConversationFilter;
 import com.custarea.routes.conversations.ConversationService;
+import com.custarea.routes.conversations.ConversationView;
 import com.custarea.routes.support.EventPublisher;
+import com.custarea.routes.support.OutgoingRecord;
 import com.custarea.routes.support.Problem;
 import com.custarea.routes.support.ProblemException;
+import com.custarea.schemas.Channel;
+import com.custarea.schemas.ConversationEvent;
+import com.custarea.schemas.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -94,6 +99,25 @@ public class ConversationApi {
                 request.correlationId()).orElseThrow(() -> notFound(id));
         publisher.publish(changed.events());
         request.ok(changed.conversation());
+    }
+
+    /**
+     * Announces the caller's typing in a widget conversation to the visitor's widget: a live signal on
+     * conversation.events, stored nowhere. The other channels have no typing indicator to show it on.
+     */
+    public void typing(Exchange exchange) {
+        ApiRequest request = ApiRequest.of(exchange);
+        Caller caller = request.caller();
+        UUID id = request.pathId("id");
+        boolean typing = request.json("conversation-typing").get("typing").asBoolean();
+        ConversationView conversation = conversations.find(caller.tenantId(), id).orElseThrow(() -> notFound(id));
+        Channel channel = Channel.fromWireName(conversation.channel());
+        if (channel == Channel.WIDGET) {
+            publisher.publish(List.of(OutgoingRecord.of(Topics.CONVERSATION_EVENTS, ConversationEvent.ofTyping(
+                    UUID.randomUUID(), caller.tenantId(), request.correlationId(), id, conversation.contactId(),
+                    channel, conversation.channelId(), typing))));
+        }
+        request.noContent();
     }
 
     public void delete(Exchange exchange) {

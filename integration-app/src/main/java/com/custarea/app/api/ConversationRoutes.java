@@ -47,6 +47,15 @@ public class ConversationRoutes extends DashboardApiRoutes {
                     .description("Change status, assignee, labels, priority, snooze-until or subject")
                     .type(RequestBodies.UpdateConversation.class).outType(ConversationView.class)
                     .to(handler("conversations-update"))
+                .post("/{id}/typing").id("conversations-typing").consumes("application/json")
+                    .description("Show the widget's visitor that the team is typing (typing true; a visitor's widget hides it "
+                            + "after 30 s without another, so resend while typing), or stop it (typing false). "
+                            + "Nothing is stored; conversations of other channels have no typing indicator, and nothing is sent")
+                    .type(RequestBodies.ConversationTyping.class)
+                    .responseMessage().code(204).message("Announced").endResponseMessage()
+                    .responseMessage().code(400).message("A body without a boolean typing").responseModel(Problem.class).endResponseMessage()
+                    .responseMessage().code(404).message("No such conversation in this tenant").responseModel(Problem.class).endResponseMessage()
+                    .to(handler("conversations-typing"))
                 .delete("/{id}").id("conversations-delete")
                     .description("Delete a conversation and its messages (admins)")
                     .responseMessage().code(204).message("Deleted").endResponseMessage()
@@ -71,6 +80,7 @@ public class ConversationRoutes extends DashboardApiRoutes {
         handle("conversations-get", conversations::get);
         handle("conversations-create", conversations::create);
         handle("conversations-update", conversations::update);
+        handle("conversations-typing", conversations::typing);
         handle("conversations-delete", conversations::delete);
         handle("messages-list", messages::list);
         handle("messages-get", messages::get);

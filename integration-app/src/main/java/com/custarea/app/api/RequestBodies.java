@@ -61,6 +61,11 @@ public final class RequestBodies {
                                      String subject) {
     }
 
+    @Schema(name = "ConversationTypingRequest")
+    public record ConversationTyping(@Schema(description = "true while the agent types; resend every few seconds",
+                                             example = "true") Boolean typing) {
+    }
+
     @Schema(name = "CreateMessageRequest")
     public record CreateMessage(UUID conversationId, @Schema(example = "Your parcel left our warehouse today.") String text,
                                 @JsonProperty("private")

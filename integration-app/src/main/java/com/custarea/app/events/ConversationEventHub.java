@@ -54,9 +54,15 @@ public class ConversationEventHub {
         listeners.add(listener);
     }
 
-    /** Delivers an event to its tenant's streams and the listeners, and keeps it for replay. */
+    /**
+     * Delivers an event to its tenant's streams and the listeners, and keeps it for replay; a typing signal goes to
+     * the listeners only (the widget's streams): it is stale in seconds, and would push real events out of replay.
+     */
     public void publish(ConversationEvent event, String json) {
         listeners.forEach(listener -> listener.accept(event));
+        if (event.type().isTyping()) {
+            return;
+        }
         TenantBuffer buffer = recent.computeIfAbsent(event.tenantId(), tenant -> new TenantBuffer());
         Buffered buffered;
         synchronized (buffer) {

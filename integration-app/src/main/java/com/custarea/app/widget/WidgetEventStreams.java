@@ -25,12 +25,14 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-/** Live updates for the widgets connected to this instance: each visitor's stream of its message events. */
+/** Live updates for the widgets connected to this instance: each visitor's stream of its message and typing events. */
 @Component
 public class WidgetEventStreams {
 
     /** The event name a widget listens for. */
     public static final String MESSAGE_EVENT = "message";
+    /** The event name of the team's or the AI agent's typing, on or off. */
+    public static final String TYPING_EVENT = "typing";
     /** How long a stream refused at its address's cap is told to wait: about how long a dead one goes unnoticed. */
     private static final Duration STREAM_RETRY = Duration.ofSeconds(30);
 
@@ -109,16 +111,26 @@ public class WidgetEventStreams {
     }
 
     private void deliver(ConversationEvent event) {
-        if (event.channel() != Channel.WIDGET || event.conversationId() == null || event.messageId() == null
-                || !announces(event)) {
+        if (event.channel() != Channel.WIDGET || event.conversationId() == null) {
+            return;
+        }
+        SseEmitter.SseEventBuilder announcement;
+        if (event.type().isTyping()) {
+            // whether someone types, never who: a visitor has no business knowing the team's names from this
+            announcement = SseEmitter.event().name(TYPING_EVENT).data(Map.of("conversationId",
+                    event.conversationId().toString(), "typing",
+                    event.type() == ConversationEventType.CONVERSATION_TYPING_ON), MediaType.APPLICATION_JSON);
+        } else if (event.messageId() != null && announces(event)) {
+            announcement = SseEmitter.event().name(MESSAGE_EVENT).data(Map.of("messageId",
+                    event.messageId().toString(), "conversationId", event.conversationId().toString(),
+                    "type", event.type().wireName()), MediaType.APPLICATION_JSON);
+        } else {
             return;
         }
         for (VisitorStream stream : byTenant.getOrDefault(event.tenantId(), Set.of())) {
             if (stream.reads(event.conversationId(), conversations)) {
                 try {
-                    stream.emitter().send(SseEmitter.event().name(MESSAGE_EVENT).data(Map.of("messageId",
-                            event.messageId().toString(), "conversationId", event.conversationId().toString(),
-                            "type", event.type().wireName()), MediaType.APPLICATION_JSON));
+                    stream.emitter().send(announcement);
                 } catch (IOException | IllegalStateException e) {
                     close(stream);
                 }

@@ -162,11 +162,40 @@ class BrowserWidgetIT extends DashboardIntegrationTest {
         screenshot("markup-as-text.png");
     }
 
-    private UUID widget() {
+    @Test
+    void anAgentTypingShowsTypingInThePanelUntilTheReplyArrives() throws IOException {
         Session admin = registerTenant();
+        UUID key = widget(admin, false);
+        browser.get("http://127.0.0.1:" + port + "/demo?key=" + key);
+        shadow().findElement(By.cssSelector(".ca-launcher")).click();
+        WebElement input = until(() -> visible(shadow().findElement(By.cssSelector(".ca-input"))));
+        input.sendKeys("Is anyone there?");
+        input.sendKeys(Keys.ENTER);
+        until(() -> texts(".ca-in .ca-status").equals(List.of("Delivered")));
+        assertThat(shadow().findElement(By.cssSelector(".ca-typing")).isDisplayed())
+                .as("nobody types yet, however long the visitor waits").isFalse();
+        UUID conversation = jdbc.queryForObject("SELECT conversation_id FROM messages WHERE channel_id = :c",
+                Map.of("c", key), UUID.class);
+
+        assertThat(api.post("/api/conversations/" + conversation + "/typing", admin.accessToken(),
+                "{\"typing\":true}").status()).isEqualTo(204);
+        until(() -> shadow().findElement(By.cssSelector(".ca-typing")).isDisplayed());
+        screenshot("typing.png");
+        assertThat(api.post("/api/messages", admin.accessToken(), json(Map.of("conversationId", conversation,
+                "text", "Yes, how can I help?"))).status()).isEqualTo(201);
+        until(() -> texts(".ca-out .ca-text").contains("Yes, how can I help?"));
+        assertThat(shadow().findElement(By.cssSelector(".ca-typing")).isDisplayed()).as("the reply ends typing")
+                .isFalse();
+    }
+
+    private UUID widget() {
+        return widget(registerTenant(), true);
+    }
+
+    private UUID widget(Session admin, boolean aiAgent) {
         JsonClient.Answer created = api.post("/api/channels", admin.accessToken(), json(Map.of("type", "widget",
                 "name", "Website", "settings", Map.of("allowedDomains", "127.0.0.1,localhost"),
-                "aiAgentEnabled", true)));
+                "aiAgentEnabled", aiAgent)));
         assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
         return UUID.fromString(created.json().get("channel").get("id").asText());
     }

@@ -116,6 +116,83 @@ class WidgetIT extends DashboardIntegrationTest {
     }
 
     @Test
+    void anAgentsTypingReachesTheVisitorsStreamOnlyAndIsRefusedForOtherTenantsAndBadBodies() throws Exception {
+        Widget widget = widget(Map.of("allowedDomains", "shop.example.com"), false);
+        String mine = init(widget, SHOP, Map.of()).json().get("token").asText();
+        String other = init(widget, SHOP, Map.of()).json().get("token").asText();
+        assertThat(send(widget, mine, SHOP, "t-1", "anyone there?").statusCode()).isEqualTo(202);
+        assertThat(send(widget, other, SHOP, "t-2", "hello?").statusCode()).isEqualTo(202);
+        String conversation = awaitHistory(widget, mine, 1).get(0).get("conversationId").asText();
+        awaitHistory(widget, other, 1);
+        String typing = "/api/conversations/" + conversation + "/typing";
+        Session agent = inviteAgent(widget.admin());
+        try (VisitorStream stream = stream(widget, mine); VisitorStream otherStream = stream(widget, other);
+             VisitorStream dashboard = dashboardStream(widget)) {
+            assertThat(api.post(typing, agent.accessToken(), "{\"typing\":true}").status()).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(typingSignals(stream))
+                    .containsExactly(conversation + ":true"));
+            assertThat(api.post(typing, widget.admin().accessToken(), "{\"typing\":false}").status())
+                    .isEqualTo(204);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(typingSignals(stream))
+                    .containsExactly(conversation + ":true", conversation + ":false"));
+            // one listener call writes to every stream of the tenant: the other visitor's had its chance
+            assertThat(otherStream.text()).doesNotContain("typing");
+            // typing is the widget's alone: a later event of the conversation reaches the dashboard, typing did not
+            assertThat(api.patch("/api/conversations/" + conversation, agent.accessToken(),
+                    "{\"labels\":[\"typed\"]}").status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(dashboard.lines())
+                    .contains("event:conversation.updated"));
+            assertThat(dashboard.text()).doesNotContain("typing");
+            assertThat(stream.text()).as("whether someone types, never who").doesNotContain(agent.email())
+                    .doesNotContain(agent.userId().toString()).doesNotContain(widget.admin().userId().toString());
+        }
+
+        JsonClient.Answer foreign = api.post(typing, registerTenant().accessToken(), "{\"typing\":true}");
+        assertThat(foreign.status()).isEqualTo(404);
+        assertThat(foreign.header("Content-Type")).startsWith("application/problem+json");
+        for (String bad : List.of("{\"typing\":\"yes\"}", "{}", "{\"typing\":true,\"who\":\"Ada\"}")) {
+            JsonClient.Answer refused = api.post(typing, agent.accessToken(), bad);
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(refused.json().get("errors").isArray()).isTrue();
+        }
+    }
+
+    @Test
+    void theAiAgentsTypingReachesTheVisitorBeforeItsReply() throws Exception {
+        Widget widget = widget(Map.of("allowedDomains", "shop.example.com"));
+        String token = init(widget, SHOP, Map.of()).json().get("token").asText();
+        try (VisitorStream stream = stream(widget, token)) {
+            assertThat(send(widget, token, SHOP, "ai-1", "Are you a bot?").statusCode()).isEqualTo(202);
+            List<JsonNode> history = awaitHistory(widget, token, 2);
+            String reply = history.get(1).get("id").asText();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(stream.lines())
+                    .anySatisfy(line -> assertThat(line).contains(reply).contains("message.status_changed")));
+            List<String> lines = List.copyOf(stream.lines());
+            int typed = lines.indexOf("event:" + WidgetEventStreams.TYPING_EVENT);
+            int replied = lines.indexOf(lines.stream().filter(line -> line.contains(reply)
+                    && line.contains("message.status_changed")).findFirst().orElseThrow());
+            assertThat(typed).as("a typing event").isNotNegative().isLessThan(replied);
+            assertThat(typingSignals(stream)).containsExactly(history.get(0).get("conversationId").asText()
+                    + ":true");
+        }
+    }
+
+    /** The typing events a stream got, as conversationId:typing, in order. */
+    private static List<String> typingSignals(VisitorStream stream) {
+        List<String> lines = List.copyOf(stream.lines());
+        List<String> signals = new ArrayList<>();
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (lines.get(i).equals("event:" + WidgetEventStreams.TYPING_EVENT)) {
+                JsonNode data = PayloadJson.tree(lines.get(i + 1).substring("data:".length()));
+                assertThat(data.size()).as("the conversation and the flag, nothing else").isEqualTo(2);
+                signals.add(data.get("conversationId").asText() + ":" + data.get("typing").asBoolean());
+            }
+        }
+        return signals;
+    }
+
+    @Test
     void theVisitorsStreamNamesTheirNewMessagesAndNobodyElses() throws Exception {
         Widget widget = widget(Map.of("allowedDomains", "shop.example.com"));
         String mine = init(widget, SHOP, Map.of()).json().get("token").asText();
@@ -786,8 +863,18 @@ class WidgetIT extends DashboardIntegrationTest {
     }
 
     private VisitorStream stream(Widget widget, String token) throws Exception {
+        return open(events(widget, token));
+    }
+
+    /** The dashboard's live stream of the admin's tenant, read in the background. */
+    private VisitorStream dashboardStream(Widget widget) throws Exception {
+        return open(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events?access_token="
+                + widget.admin().accessToken())).header("Accept", "text/event-stream").GET().build());
+    }
+
+    private VisitorStream open(HttpRequest request) throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
-        HttpResponse<Stream<String>> response = http.send(events(widget, token), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
         assertThat(response.statusCode()).isEqualTo(200);
         AtomicBoolean ended = new AtomicBoolean();
         Thread reader = new Thread(() -> {
@@ -804,9 +891,13 @@ class WidgetIT extends DashboardIntegrationTest {
     }
 
     private Widget widget(Map<String, String> settings) {
+        return widget(settings, true);
+    }
+
+    private Widget widget(Map<String, String> settings, boolean aiAgent) {
         Session admin = registerTenant();
         JsonClient.Answer created = api.post("/api/channels", admin.accessToken(), json(Map.of("type", "widget",
-                "name", "Website", "settings", settings, "aiAgentEnabled", true)));
+                "name", "Website", "settings", settings, "aiAgentEnabled", aiAgent)));
         assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
         return new Widget(UUID.fromString(created.json().get("channel").get("id").asText()),
                 created.json().get("generatedSecret").asText(), admin);

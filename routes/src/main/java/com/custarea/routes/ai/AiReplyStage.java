@@ -15,13 +15,18 @@ import com.custarea.routes.conversations.OutboundDraft;
 import com.custarea.routes.conversations.OutboundReplies;
 import com.custarea.routes.support.BatchStage;
 import com.custarea.routes.support.DeterministicIds;
+import com.custarea.routes.support.EventPublisher;
 import com.custarea.routes.support.OutgoingRecord;
 import com.custarea.routes.support.SqlArrays;
 import com.custarea.routes.support.StageRecord;
 import com.custarea.schemas.AiRequest;
+import com.custarea.schemas.Channel;
+import com.custarea.schemas.ConversationEvent;
 import com.custarea.schemas.TopicSpec;
 import com.custarea.schemas.Topics;
 import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -32,21 +37,23 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The AI processor: asks the answer engine for each request, with the tenant's agent for the channel, and queues
  * its answer as a reply on the conversation. A hand-off pauses the agent on the conversation, sends the customer
  * the engine's polite message and leaves the team a private note with the reason. Ids derive from the request, so a
- * redelivered request never makes a second reply.
+ * redelivered request never makes a second reply. A widget visitor sees the agent typing while it answers.
  */
 @Service
 public class AiReplyStage implements BatchStage<AiRequest> {
 
     static final String SENDER_TYPE = "ai";
+    private static final Logger LOG = LoggerFactory.getLogger(AiReplyStage.class);
 
     private final AnswerEngines engine;
     private final AiAgents agents;
     private final OutboundReplies replies;
+    private final EventPublisher publisher;
     private final TransactionTemplate transaction;
     private final NamedParameterJdbcTemplate jdbc;
     private final ExecutorService answering;
 
-    public AiReplyStage(AnswerEngines engine, AiAgents agents, OutboundReplies replies,
+    public AiReplyStage(AnswerEngines engine, AiAgents agents, OutboundReplies replies, EventPublisher publisher,
                         TransactionTemplate transaction, NamedParameterJdbcTemplate jdbc,
                         @Value("${custarea.ai.concurrency:8}") int concurrency) {
         this.answering = Executors.newFixedThreadPool(concurrency, runnable -> {
@@ -57,6 +64,7 @@ public class AiReplyStage implements BatchStage<AiRequest> {
         this.engine = engine;
         this.agents = agents;
         this.replies = replies;
+        this.publisher = publisher;
         this.transaction = transaction;
         this.jdbc = jdbc;
     }
@@ -70,12 +78,11 @@ public class AiReplyStage implements BatchStage<AiRequest> {
     public List<OutgoingRecord> process(List<StageRecord<AiRequest>> batch) {
         Set<UUID> handedToHumans = handedToHumans(batch);
         // a model call takes seconds: the batch's requests are answered side by side, a bounded number at once
-        List<CompletableFuture<Answer>> pending = new ArrayList<>(batch.size());
-        for (StageRecord<AiRequest> record : batch) {
-            if (handedToHumans.contains(record.payload().conversationId())) {
-                continue;
-            }
-            AiRequest request = record.payload();
+        List<AiRequest> answered = batch.stream().map(StageRecord::payload)
+                .filter(request -> !handedToHumans.contains(request.conversationId())).toList();
+        announceTyping(answered);
+        List<CompletableFuture<Answer>> pending = new ArrayList<>(answered.size());
+        for (AiRequest request : answered) {
             pending.add(CompletableFuture.supplyAsync(() -> new Answer(request, engine.answer(request,
                     agents.forChannel(request.tenantId(), request.channelId()))), answering));
         }
@@ -127,6 +134,28 @@ public class AiReplyStage implements BatchStage<AiRequest> {
             output.addAll(toolRecords);
             return output;
         });
+    }
+
+    /**
+     * Tells the widget visitors whose messages the agent is about to answer that it is typing, before the model
+     * call (the reply itself ends it). Only widget conversations show typing, and a blank message gets no answer.
+     * It is published at once, outside the batch's records, since those go out only after every answer is in; a
+     * broker that refuses it costs the visitor the indicator, not the answer.
+     */
+    private void announceTyping(List<AiRequest> requests) {
+        List<OutgoingRecord> typing = requests.stream()
+                .filter(request -> request.channel() == Channel.WIDGET && request.text() != null
+                        && !request.text().isBlank())
+                .map(request -> OutgoingRecord.of(Topics.CONVERSATION_EVENTS, ConversationEvent.ofTyping(
+                        DeterministicIds.of("ai.typing", request.eventId()), request.tenantId(),
+                        request.correlationId(), request.conversationId(), request.contactId(), request.channel(),
+                        request.channelId(), true)))
+                .toList();
+        try {
+            publisher.publish(typing);
+        } catch (RuntimeException e) {
+            LOG.warn("The AI agent's typing signal was not published: {}", e.getMessage());
+        }
     }
 
     /** The agent stays silent on these conversations until a person or a workflow hands them back. */
