@@ -570,9 +570,12 @@ class WidgetIT extends DashboardIntegrationTest {
                     "db/migration/V16__widget_visitor_threads.sql"));
         }
 
-        assertThat(rows("SELECT thread_key FROM conversations WHERE id = :id", Map.of("id", manual)))
-                .singleElement().satisfies(row -> assertThat(row.get("thread_key"))
-                        .as("only the threader's default key moves").isEqualTo("manual:" + manual));
+        assertThat(rows("SELECT thread_key, provider_thread_id FROM conversations WHERE id = :id",
+                Map.of("id", manual))).singleElement().satisfies(row -> {
+                    assertThat(row.get("thread_key")).as("only the threader's conversations move")
+                            .isEqualTo("manual:" + manual);
+                    assertThat(row.get("provider_thread_id")).isNull();
+                });
         assertThat(messages(widget, token, SHOP, null).json().get("items"))
                 .extracting(message -> message.get("text").asText())
                 .containsExactly("from before the upgrade", "Echo: from before the upgrade");
