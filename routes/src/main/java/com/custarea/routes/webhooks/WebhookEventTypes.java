@@ -18,7 +18,7 @@ public final class WebhookEventTypes {
     private WebhookEventTypes() {
     }
 
-    /** The webhook event type of a conversation event; every event has one. */
+    /** The webhook event type of a conversation event; none for transient ones (typing), which are not delivered. */
     public static Optional<String> of(ConversationEventType type) {
         String name = type == ConversationEventType.MESSAGE_STATUS_CHANGED ? MESSAGE_UPDATED : type.wireName();
         return ALL.contains(name) ? Optional.of(name) : Optional.empty();
