@@ -108,9 +108,9 @@ class LegacyModeIT extends VoiceBridgeIntegrationTest {
         assertThat(twilio.received.get(cleared).path("streamSid").asText()).isEqualTo(twilio.streamSid);
         assertThat(FakeSpeechEngine.cancelled()).as("the sentence being synthesized").isGreaterThan(cancelledBefore);
         await().atMost(PATIENCE).until(() -> !handler.isBotTalking(twilio.streamSid));
-        // the reply's second sentence would take 320 ms: wait well past it
-        Thread.sleep(1500);
-        assertThat(twilio.from(cleared + 1)).as("nothing follows the clear").isEmpty();
+        // the reply's second sentence would take 320 ms: nothing may follow the clear for well past it
+        await().during(Duration.ofMillis(1500)).atMost(PATIENCE).untilAsserted(() ->
+                assertThat(twilio.from(cleared + 1)).as("nothing follows the clear").isEmpty());
         List<String> spoken = FakeSpeechEngine.spoken();
         assertThat(spoken.subList(spokenBefore, spoken.size())).containsExactly(HEARD_OF_LONG);
         assertThat(handler.isBotTalking(twilio.streamSid)).isFalse();

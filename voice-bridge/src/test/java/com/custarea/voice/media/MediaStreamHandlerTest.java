@@ -81,8 +81,8 @@ class MediaStreamHandlerTest {
         verify(events, timeout(WAIT.toMillis())).toolCall(call, SlowStreamingAgent.TOOL_CALL.name(),
                 SlowStreamingAgent.TOOL_CALL.arguments());
         // the transcript waits until Twilio has played the reply: only then is it known the caller heard it all
-        Thread.sleep(300);
-        verify(events, never()).transcript(call, CallEvent.AGENT, SlowStreamingAgent.TEXT);
+        await().during(Duration.ofMillis(300)).atMost(WAIT).untilAsserted(() ->
+                verify(events, never()).transcript(call, CallEvent.AGENT, SlowStreamingAgent.TEXT));
         events("mark").forEach(mark -> stream.markPlayed(mark.path("mark").path("name").asText()));
         verify(events, timeout(WAIT.toMillis())).transcript(call, CallEvent.AGENT, SlowStreamingAgent.TEXT);
     }
@@ -109,11 +109,13 @@ class MediaStreamHandlerTest {
                 SlowStreamingAgent.FIRST_SENTENCE);
         verify(events, timeout(WAIT.toMillis())).toolCall(call, SlowStreamingAgent.TOOL_CALL.name(),
                 SlowStreamingAgent.TOOL_CALL.arguments());
-        Thread.sleep(500); // longer than the cut sentence's remaining audio would have taken
-        assertThat(FakeSpeechEngine.spoken().subList(spokenBefore, FakeSpeechEngine.spoken().size()))
-                .containsExactly(SlowStreamingAgent.FIRST_SENTENCE);
-        assertThat(twilio.sent().subList(clearedAt, twilio.sent().size())).as("nothing is sent after the clear")
-                .isEmpty();
+        // for longer than the cut sentence's remaining audio would have taken, nothing more is spoken or sent
+        await().during(Duration.ofMillis(500)).atMost(WAIT).untilAsserted(() -> {
+            assertThat(FakeSpeechEngine.spoken().subList(spokenBefore, FakeSpeechEngine.spoken().size()))
+                    .containsExactly(SlowStreamingAgent.FIRST_SENTENCE);
+            assertThat(twilio.sent().subList(clearedAt, twilio.sent().size())).as("nothing is sent after the clear")
+                    .isEmpty();
+        });
         assertThat(handler.isBotTalking(STREAM_SID)).isFalse();
     }
 
